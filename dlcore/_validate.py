@@ -1,0 +1,72 @@
+"""Input checks shared by every dlcore module (private).
+
+Each check raises ``ValueError`` with a message that names the calling function,
+the argument, and the expected and actual shapes, so that a student sees what went
+wrong in their own terms instead of a broadcasting error deep inside NumPy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["as_float_array", "check_ndim", "check_same_shape", "check_finite"]
+
+
+def as_float_array(x, name: str, func: str) -> np.ndarray:
+    """Return ``x`` as a floating-point array without copying float input.
+
+    float16/float32/float64 arrays keep their dtype; integers, booleans, Python
+    scalars and lists become float64. Anything that is not numeric raises.
+
+    >>> as_float_array([1, 2], "z", "sigmoid").dtype
+    dtype('float64')
+    >>> as_float_array(np.ones(2, np.float32), "z", "sigmoid").dtype
+    dtype('float32')
+    """
+    arr = np.asarray(x)
+    if arr.dtype.kind == "f":
+        return arr
+    if arr.dtype.kind in "biu":
+        return arr.astype(np.float64)
+    raise ValueError(f"{func}: {name} must be numeric, got dtype {arr.dtype}")
+
+
+def check_ndim(x: np.ndarray, ndim: int | tuple[int, ...], name: str, func: str) -> None:
+    """Raise ``ValueError`` unless ``x.ndim`` is ``ndim`` (or one of them).
+
+    >>> check_ndim(np.zeros((2, 3)), 1, "y", "one_hot")
+    Traceback (most recent call last):
+    ...
+    ValueError: one_hot: y must be 1-D, got shape (2, 3)
+    """
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if x.ndim not in allowed:
+        wanted = " or ".join(f"{d}-D" for d in allowed)
+        raise ValueError(f"{func}: {name} must be {wanted}, got shape {x.shape}")
+
+
+def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str], func: str) -> None:
+    """Raise ``ValueError`` unless ``a`` and ``b`` have the same shape.
+
+    >>> check_same_shape(np.zeros(3), np.zeros(4), ("y_hat", "y"), "mse")
+    Traceback (most recent call last):
+    ...
+    ValueError: mse: y_hat and y must have the same shape, got (3,) and (4,)
+    """
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{func}: {names[0]} and {names[1]} must have the same shape, "
+            f"got {a.shape} and {b.shape}"
+        )
+
+
+def check_finite(x: np.ndarray, name: str, func: str) -> None:
+    """Raise ``ValueError`` if ``x`` holds NaN or infinity.
+
+    >>> check_finite(np.array([1.0, np.nan]), "X", "fit")
+    Traceback (most recent call last):
+    ...
+    ValueError: fit: X contains NaN or infinity (shape (2,))
+    """
+    if not np.isfinite(x).all():
+        raise ValueError(f"{func}: {name} contains NaN or infinity (shape {x.shape})")
