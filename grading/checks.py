@@ -1,0 +1,383 @@
+"""Assertion helpers for the course's visible and hidden tests.
+
+Every test cell in every chapter checks a student's answer with these helpers, so
+that a failure always reads the same way: it names the exercise, says what was
+expected and what came back (type, shape, dtype, the first wrong value), and, where
+it recognises one, names the classic mistake behind it — a transposed matrix, a
+missing 1/m, a sum over the wrong axis, a flipped sign, an input changed in place.
+
+A typical test cell::
+
+    from grading import checks
+    out = checks.call(weighted_sum, x, w, b, exercise="ex1_weighted_sum")
+    checks.assert_close(out, 0.7, exercise="ex1_weighted_sum")
+
+Every failure is a :class:`CheckFailure`, a subclass of ``AssertionError``, so
+nbgrader scores the cell as failed and the student sees one readable line.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import os
+import types
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CheckFailure",
+    "assert_close",
+    "assert_equal",
+    "assert_shape",
+    "assert_true",
+    "assert_independent",
+    "call",
+    "rng",
+]
+
+
+class CheckFailure(AssertionError):
+    """A failed check; the message is written for the student."""
+
+
+def _fail(exercise: str, message: str) -> None:
+    raise CheckFailure(f"[{exercise}] {message}") from None
+
+
+def rng(seed: int | None = None) -> np.random.Generator:
+    """A random generator for hidden tests: fresh each run unless a seed is given.
+
+    Hidden tests draw new shapes and values on every run so that an answer cannot
+    be fitted to fixed numbers. Set the environment variable ``DLCOURSE_SEED`` to an
+    integer to replay one particular run.
+    """
+    if seed is None and os.environ.get("DLCOURSE_SEED", "").strip():
+        seed = int(os.environ["DLCOURSE_SEED"])
+    return np.random.default_rng(seed)
+
+
+# --------------------------------------------------------------------------------------
+# calling the student's function
+
+
+def call(fn: Callable, *args: Any, exercise: str, **kwargs: Any) -> Any:
+    """Call the student's ``fn(*args, **kwargs)`` and return its result.
+
+    Turns the usual ways a call goes wrong into messages a student can act on:
+    a stub that still raises ``NotImplementedError``, an exception inside the
+    function (named, with the argument shapes), and any array argument that the
+    function changed in place (inputs must never be modified).
+    """
+    name = getattr(fn, "__name__", "the function")
+    if not callable(fn):
+        _fail(exercise, f"{name!r} is not a function (got {type(fn).__name__}).")
+    originals = [copy.deepcopy(a) for a in args]
+    original_kwargs = {k: copy.deepcopy(v) for k, v in kwargs.items()}
+    try:
+        result = fn(*args, **kwargs)
+    except NotImplementedError:
+        _fail(
+            exercise,
+            f"{name} is not implemented yet: replace `raise NotImplementedError()` "
+            "with your code.",
+        )
+    except CheckFailure:
+        raise
+    except Exception as exc:  # the student's bug, reported in the student's terms
+        _fail(
+            exercise,
+            f"{name}({_describe_args(args, kwargs)}) raised {type(exc).__name__}: {exc}",
+        )
+    pairs = zip(args, originals, strict=True)
+    labelled = [(f"argument {i + 1}", a, o) for i, (a, o) in enumerate(pairs)]
+    labelled += [(f"argument {k!r}", kwargs[k], original_kwargs[k]) for k in kwargs]
+    for label, now, before in labelled:
+        if isinstance(now, np.ndarray) and not _same_array(now, before):
+            _fail(
+                exercise,
+                f"{name} changed its {label} in place (shape {now.shape}). Work on a new "
+                "array instead, e.g. `x = x + 1` or `x.copy()`, never `x += 1` on an input.",
+            )
+    return result
+
+
+def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+
+
+def _describe_args(args: tuple, kwargs: dict) -> str:
+    parts = [_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()]
+    return ", ".join(parts)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape}, dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --------------------------------------------------------------------------------------
+# comparing results
+
+
+def assert_true(condition: bool, message: str, *, exercise: str) -> None:
+    """Fail with ``message`` unless ``condition`` holds."""
+    if not condition:
+        _fail(exercise, message)
+
+
+def assert_shape(actual: Any, shape: tuple[int, ...], *, exercise: str, name: str = "the result"):
+    """Check that ``actual`` is an array of the given shape."""
+    arr = _as_result_array(actual, exercise, name)
+    if arr.shape != tuple(shape):
+        _fail(exercise, f"{name} has shape {arr.shape}, expected {tuple(shape)}.")
+
+
+def assert_equal(actual: Any, expected: Any, *, exercise: str, name: str = "the result") -> None:
+    """Check exact equality: integers, booleans, labels, strings, or arrays of them."""
+    if isinstance(expected, (np.ndarray, list, tuple)) and not isinstance(expected, str):
+        expected = np.asarray(expected)
+        arr = _as_result_array(actual, exercise, name)
+        _check_shape(arr, expected, exercise, name, {})
+        wrong = np.argwhere(arr != expected)
+        if wrong.size:
+            idx = tuple(int(i) for i in wrong[0])
+            _fail(
+                exercise,
+                f"{name} differs at {wrong.shape[0]} of {expected.size} positions; first at "
+                f"index {idx}: got {arr[idx]!r}, expected {expected[idx]!r}.",
+            )
+        return
+    if actual is None and expected is not None:
+        _fail(exercise, f"{name} is None: did you forget `return`?")
+    if actual != expected:
+        _fail(exercise, f"{name} is {actual!r}, expected {expected!r}.")
+
+
+def assert_close(
+    actual: Any,
+    expected: Any,
+    *,
+    exercise: str,
+    name: str = "the result",
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    check_dtype: bool = True,
+    batch_size: int | None = None,
+    mistakes: Mapping[str, Any] | None = None,
+) -> None:
+    """Check that ``actual`` equals ``expected`` up to floating-point tolerance.
+
+    Parameters
+    ----------
+    actual : array_like or float
+        The student's result.
+    expected : array_like or float
+        The reference value. A Python or NumPy scalar expects a number back; an
+        array expects an ``ndarray`` of the same shape (and dtype, unless
+        ``check_dtype`` is False).
+    exercise : str
+        The exercise id shown at the start of every message.
+    name : str
+        How the value is called in messages, e.g. ``"dW"``.
+    rtol, atol : float
+        Tolerances as in ``numpy.allclose``.
+    batch_size : int, optional
+        The number of examples m; lets the message recognise a missing or doubled 1/m.
+    mistakes : mapping of str to array_like, optional
+        Wrong answers that a common mistake produces, keyed by a description (for
+        example ``{"summed over axis 0 instead of axis 1": X.sum(0)}``). When the
+        student's result matches one, the message names it.
+
+    Raises
+    ------
+    CheckFailure
+        With a message naming the exercise, the problem and, where possible, its cause.
+    """
+    mistakes = dict(mistakes or {})
+    if np.ndim(expected) == 0 and not isinstance(expected, np.ndarray):
+        _check_scalar(actual, expected, exercise, name, rtol, atol, batch_size, mistakes)
+        return
+    expected = np.asarray(expected)
+    arr = _as_result_array(actual, exercise, name)
+    _check_shape(arr, expected, exercise, name, mistakes)
+    if check_dtype and arr.dtype != expected.dtype:
+        _fail(
+            exercise,
+            f"{name} has dtype {arr.dtype}, expected {expected.dtype}. Keep the input's "
+            "dtype: avoid mixing in float64 constants or arrays when the input is float32.",
+        )
+    if arr.dtype.kind not in "biuf":
+        _fail(exercise, f"{name} has non-numeric dtype {arr.dtype}.")
+    _check_values(arr, expected, exercise, name, rtol, atol, batch_size, mistakes)
+
+
+def _as_result_array(actual: Any, exercise: str, name: str) -> np.ndarray:
+    if actual is None:
+        _fail(exercise, f"{name} is None: did you forget `return`?")
+    if isinstance(actual, np.ndarray):
+        return actual
+    if isinstance(actual, (list, tuple)):
+        _fail(
+            exercise,
+            f"{name} is a {type(actual).__name__}, expected a NumPy array "
+            "(use np.array(...) or NumPy operations).",
+        )
+    _fail(exercise, f"{name} is a {type(actual).__name__}, expected a NumPy array.")
+    raise AssertionError  # unreachable; keeps type checkers content
+
+
+def _check_scalar(actual, expected, exercise, name, rtol, atol, batch_size, mistakes) -> None:
+    if actual is None:
+        _fail(exercise, f"{name} is None: did you forget `return`?")
+    if isinstance(actual, np.ndarray) and actual.ndim > 0:
+        _fail(
+            exercise,
+            f"{name} is an array of shape {actual.shape}, expected a single number: "
+            "did you forget to take the mean or sum?",
+        )
+    if isinstance(actual, (bool, np.bool_)) or not isinstance(
+        actual, (int, float, np.integer, np.floating, np.ndarray)
+    ):
+        _fail(exercise, f"{name} is {type(actual).__name__} {actual!r}, expected a number.")
+    got, want = float(actual), float(expected)
+    _check_values(np.asarray(got), np.asarray(want), exercise, name, rtol, atol, batch_size,
+                  mistakes)
+
+
+def _check_shape(arr: np.ndarray, expected: np.ndarray, exercise, name, mistakes) -> None:
+    if arr.shape == expected.shape:
+        return
+    hint = _matching_mistake(arr, mistakes)
+    if hint is None and arr.ndim == 2 and arr.T.shape == expected.shape:
+        what = "it is the expected result" if np.allclose(arr.T, expected) else "it has the shape"
+        hint = f"{what}, transposed (check the order of a matrix product, or a .T)"
+    if hint is None and arr.size == expected.size:
+        if np.squeeze(arr).shape == np.squeeze(expected).shape:
+            hint = "it has an extra or missing axis of length 1 (check keepdims or reshape)"
+    if hint is None and arr.ndim == expected.ndim - 1:
+        hint = "an axis is missing: was something summed or averaged over the wrong axis?"
+    message = f"{name} has shape {arr.shape}, expected {expected.shape}."
+    _fail(exercise, message + _likely_cause(hint))
+
+
+def _likely_cause(hint: str | None) -> str:
+    if not hint:
+        return ""
+    return f" Likely cause: {hint}" + ("" if hint.endswith(("?", ".")) else ".")
+
+
+def _check_values(arr, expected, exercise, name, rtol, atol, batch_size, mistakes) -> None:
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all() and np.isfinite(expected).all():
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        where = f" (first at index {idx})" if arr.ndim else ""
+        _fail(
+            exercise,
+            f"{name} contains {arr[idx]}{where} where a finite number was expected. "
+            "Look for overflow in exp, log of 0, or a division by zero.",
+        )
+    close = np.isclose(arr, expected, rtol=rtol, atol=atol)
+    if close.all():
+        return
+    hint = _matching_mistake(arr, mistakes) or _diagnose(arr, expected, rtol, atol, batch_size)
+    if arr.ndim == 0:
+        message = f"{name} is {float(arr):.6g}, expected {float(expected):.6g}."
+    else:
+        wrong = np.argwhere(~close)
+        idx = tuple(int(i) for i in wrong[0])
+        message = (
+            f"{name} is wrong at {wrong.shape[0]} of {arr.size} positions; first at index "
+            f"{idx}: got {arr[idx]:.6g}, expected {expected[idx]:.6g}."
+        )
+    _fail(exercise, message + _likely_cause(hint))
+
+
+def _matching_mistake(arr: np.ndarray, mistakes: Mapping[str, Any]) -> str | None:
+    for description, wrong in mistakes.items():
+        wrong = np.asarray(wrong)
+        if wrong.shape == arr.shape and np.allclose(arr, wrong, rtol=1e-6, atol=1e-9):
+            return description
+    return None
+
+
+def _diagnose(arr, expected, rtol, atol, batch_size) -> str | None:
+    if np.allclose(arr, -expected, rtol=rtol, atol=atol):
+        return "the sign is flipped (check the direction of the update or a missing minus)"
+    square = arr.ndim == 2 and arr.shape[0] == arr.shape[1]
+    if square and np.allclose(arr.T, expected, rtol=rtol, atol=atol):
+        return "it is the transpose of the expected result"
+    nonzero = np.abs(expected) > atol
+    if nonzero.any():
+        ratios = arr[nonzero] / expected[nonzero]
+        ratio = float(np.median(ratios))
+        if ratio != 0 and np.allclose(ratios, ratio, rtol=1e-6) and not np.isclose(ratio, 1):
+            m = batch_size
+            if m and np.isclose(ratio, m):
+                return f"it is {m} times too large: did you forget to divide by m = {m}?"
+            if m and np.isclose(ratio, 1 / m):
+                return f"it is {m} times too small: did you divide by m = {m} twice?"
+            return f"it is off by a constant factor of {ratio:.4g}"
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# the answer must be the student's own
+
+
+def assert_independent(
+    fn: Callable, *, exercise: str, forbidden: Iterable[str] = ("dlcore",)
+) -> None:
+    """Fail if ``fn`` uses the reference library instead of implementing the idea.
+
+    Looks at every global name the function's code (and code nested in it) refers
+    to; a name bound to a module or object from one of the ``forbidden`` packages —
+    ``dlcore`` by default — is flagged. Such an answer scores 0 for the exercise:
+    the point of the exercise is to write it yourself.
+    """
+    prefixes = tuple(forbidden)
+    name = getattr(fn, "__name__", "the function")
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return
+    namespace = getattr(fn, "__globals__", {})
+    for ref, value in _global_references(fn, namespace):
+        origin = _origin(value)
+        if origin and origin.split(".")[0] in prefixes:
+            _fail(
+                exercise,
+                f"{name} uses {origin} (through the name {ref!r}). This exercise asks you "
+                "to write it yourself with NumPy, so it scores 0 while it calls the "
+                "reference library.",
+            )
+
+
+def _global_references(fn: Callable, namespace: dict) -> list[tuple[str, Any]]:
+    """Global names used by ``fn``, following helper functions defined beside it."""
+    found, seen_code, pending = [], set(), [fn.__code__]
+    while pending:
+        code = pending.pop()
+        if code in seen_code:
+            continue
+        seen_code.add(code)
+        pending.extend(k for k in code.co_consts if isinstance(k, types.CodeType))
+        for ref in code.co_names:
+            if ref not in namespace:
+                continue  # an attribute name, a builtin, or a name not defined yet
+            value = namespace[ref]
+            found.append((ref, value))
+            if inspect.isfunction(value) and value.__globals__ is namespace:
+                pending.append(value.__code__)
+    return sorted(found, key=lambda item: item[0])
+
+
+def _origin(value: Any) -> str | None:
+    if isinstance(value, types.ModuleType):
+        return value.__name__
+    module = getattr(value, "__module__", None)
+    if isinstance(module, str) and (inspect.isfunction(value) or inspect.isclass(value)):
+        return f"{module}.{getattr(value, '__qualname__', '')}"
+    return None
