@@ -59,7 +59,9 @@ def explain_failure(text: str) -> str:
             return meaning
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     errors = [ln for ln in lines if "Error" in ln or "Exception" in ln]
-    return (errors[-1] if errors else lines[-1] if lines else "nbgrader failed without a message")[:300]
+    if not lines:
+        return "nbgrader failed without a message"
+    return (errors or lines)[-1][:300]
 
 
 def autograde_one(layout: CourseLayout, student: str, chapter: str, api=None) -> Outcome:

@@ -6,6 +6,7 @@ Run ``dlcourse --help`` or ``dlcourse <command> --help`` for the options of each
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -57,6 +58,93 @@ def cmd_release(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_collect(args) -> int:
+    from grading.collect import collect
+
+    layout = _layout(args)
+    report = collect(layout, Path(args.source))
+    for student, chapter, name in report.collected:
+        print(f"ok     {student}: {name} -> {chapter}")
+    for problem in report.problems:
+        print(f"WARN   {problem}")
+    print(f"collected {len(report.collected)} notebook(s) into {layout.submitted}; "
+          f"{len(report.problems)} problem(s) reported")
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from tqdm.auto import tqdm
+
+    from grading.grade import find_submissions, grade_all, in_shard, parse_shard
+
+    layout = _layout(args)
+    chapters = _chapters(layout, args.chapters)
+    jobs = find_submissions(layout, chapters)
+    if args.shard:
+        index, count = parse_shard(args.shard)
+        jobs = [j for j in jobs if in_shard(j.student, index, count)]
+    if not jobs:
+        print("no submissions to grade: run `dlcourse collect SRC` first")
+        return 0
+    workers = args.jobs or os.cpu_count() or 1
+    print(f"grading {len(jobs)} submission(s) with {min(workers, len(jobs))} worker(s)")
+    bar = tqdm(total=len(jobs), unit="nb", disable=args.quiet or not sys.stderr.isatty())
+
+    def show(outcome) -> None:
+        score = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.graded else "-")
+        bar.write(f"{'ok  ' if outcome.graded else 'FAIL'}  {outcome.student:<20} "
+                  f"{outcome.chapter:<22} {score:>9}  {outcome.seconds:6.1f}s  {outcome.status}")
+        bar.update()
+
+    outcomes = grade_all(layout, jobs, workers=workers, memory_limit_mb=args.memory_limit_mb,
+                         cell_timeout=args.cell_timeout, max_seconds=args.max_seconds,
+                         on_result=show)
+    bar.close()
+    failed = [o for o in outcomes if not o.graded]
+    print(f"{len(outcomes) - len(failed)} graded, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def cmd_feedback(args) -> int:
+    from grading.feedback import write_all_feedback
+
+    layout = _layout(args)
+    pages, skipped = write_all_feedback(layout, _chapters(layout, args.chapters))
+    for page in pages:
+        print(f"ok     {page.relative_to(layout.root)}")
+    for note in skipped:
+        print(f"skip   {note}")
+    print(f"{len(pages)} feedback page(s) in {layout.feedback}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from grading.export import export_csv, format_table, grade_rows
+
+    layout = _layout(args)
+    chapters = _chapters(layout, args.chapters)
+    n = export_csv(layout, args.path, chapters)
+    print(format_table(grade_rows(layout, chapters)))
+    print(f"wrote {n} row(s) to {args.path}")
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from grading.merge import merge
+
+    layout = _layout(args)
+    for other in args.others:
+        print(merge(layout, Path(other)))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from grading.demo import run_demo
+
+    return run_demo(Path(args.root).resolve() if args.root else find_root(),
+                    Path(args.workdir) if args.workdir else None, jobs=args.jobs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__.splitlines()[0])
     parser.add_argument("--root", help="the course repository (default: found from the "
@@ -64,12 +152,51 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("release", help="generate course/ from solutions/, after checking both")
-    p.add_argument("chapters", nargs="*", metavar="CHAPTER", help="e.g. 01_perceptron (default: all)")
+    p.add_argument("chapters", nargs="*", metavar="CHAPTER",
+                   help="e.g. 01_perceptron (default: all)")
     p.add_argument("--check", action="store_true",
                    help="only report chapters whose course/ notebook is out of date")
     p.add_argument("--no-verify", action="store_true",
                    help="skip running the notebooks (not recommended)")
     p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("collect", help="import SRC/<student_id>/*.ipynb into grading/submitted")
+    p.add_argument("source", metavar="SRC")
+    p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("grade", help="autograde the collected submissions in parallel")
+    p.add_argument("chapters", nargs="*", metavar="CHAPTER", help="default: all")
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help="parallel workers (default: the number of cores)")
+    p.add_argument("--shard", metavar="I/N",
+                   help="grade only slice I of N (by student), to spread over machines")
+    p.add_argument("--cell-timeout", type=int, default=None,
+                   help="seconds one cell may run (default 30, or $DLCOURSE_CELL_TIMEOUT)")
+    p.add_argument("--memory-limit-mb", type=int, default=4096,
+                   help="address-space limit of each worker and its kernels (default 4096)")
+    p.add_argument("--max-seconds", type=float, default=600,
+                   help="a submission still running after this is stopped and failed")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("feedback", help="one HTML page per graded submission, hidden tests removed")
+    p.add_argument("chapters", nargs="*", metavar="CHAPTER", help="default: all")
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("export", help="write the grade table as CSV")
+    p.add_argument("path", metavar="grades.csv")
+    p.add_argument("--chapters", nargs="*", default=[], metavar="CHAPTER")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("merge", help="merge the grading/ folders of other machines' shards")
+    p.add_argument("others", nargs="+", metavar="OTHER_ROOT",
+                   help="another course root whose grading/ holds graded shards")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("demo", help="the whole flow on the sample submissions, in a scratch copy")
+    p.add_argument("--workdir", help="where to build the scratch copy (default: a temp folder)")
+    p.add_argument("--jobs", "-j", type=int, default=2)
+    p.set_defaults(func=cmd_demo)
     return parser
 
 

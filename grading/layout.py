@@ -54,7 +54,7 @@ class CourseLayout:
 
     @property
     def status_file(self) -> Path:
-        """Per-submission grading outcomes (``graded`` / ``failed: …``), kept beside the gradebook."""
+        """Each submission's outcome (``graded`` / ``failed: …``), beside the gradebook."""
         return self.grading / "status.json"
 
     @property

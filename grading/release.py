@@ -14,8 +14,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.layout import CourseLayout
 from grading.autograde import autograde_one, cell_scores
+from grading.layout import CourseLayout
 from grading.nbgrader_api import api_for, run, submitted_notebook
 from grading.notebooks import error_of, execute, graded_test_cells, nbgrader_meta, read_notebook
 

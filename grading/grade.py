@@ -1,0 +1,225 @@
+"""``dlcourse grade``: autograde every collected submission with parallel workers.
+
+Design (measured in ``benchmarks/grading.py``): N long-lived worker processes
+(:mod:`grading.worker`) share the one sqlite gradebook. Grading a submission takes
+seconds of notebook execution and only milliseconds of gradebook writes, so the
+workers almost never wait for each other's lock (sqlite serialises the writes and
+each connection waits up to its busy timeout). Students are created in the gradebook
+before the workers start, so no two workers ever race to create the same row.
+
+Each worker runs in its own process group under a memory limit; a submission that
+outlives ``max_seconds`` (a cell that ignores both the time limit and the interrupt)
+gets its worker killed, is recorded as failed with that reason, and a fresh worker
+takes the next submission. The batch always completes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from queue import Empty, Queue
+
+from grading.autograde import Outcome
+from grading.layout import CourseLayout
+from grading.status import StatusBook
+
+__all__ = ["Submission", "find_submissions", "in_shard", "parse_shard", "grade_all"]
+
+
+@dataclass(frozen=True, order=True)
+class Submission:
+    chapter: str
+    student: str
+
+
+def find_submissions(layout: CourseLayout, chapters: list[str]) -> list[Submission]:
+    """Every ``grading/submitted/<student>/<chapter>/<chapter>.ipynb``, in a stable order."""
+    found = []
+    if layout.submitted.is_dir():
+        for student_dir in sorted(layout.submitted.iterdir()):
+            for chapter in chapters:
+                if (student_dir / chapter / f"{chapter}.ipynb").is_file():
+                    found.append(Submission(chapter, student_dir.name))
+    return sorted(found)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/4"`` -> ``(2, 4)``; raises ValueError for anything else."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard must look like I/N (e.g. 1/4), got {text!r}") from None
+    if not 1 <= index <= count:
+        raise ValueError(f"--shard I/N needs 1 <= I <= N, got {text!r}")
+    return index, count
+
+
+def in_shard(student: str, index: int, count: int) -> bool:
+    """Whether ``student`` belongs to shard ``index`` of ``count``.
+
+    By a hash of the student id, so a student's chapters stay together and the split
+    does not change when other students are added.
+    """
+    digest = int(hashlib.sha256(student.encode("utf-8")).hexdigest()[:12], 16)
+    return digest % count == index - 1
+
+
+def prepare_gradebook(layout: CourseLayout, chapters: list[str], students: list[str]) -> None:
+    """Make sure each chapter is known to the gradebook and each student exists."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from grading.nbgrader_api import api_for
+    from grading.release import generate
+
+    api_for(layout)  # creates grading/ and puts alembic on PATH for a new gradebook
+    with Gradebook(layout.db_url, "dlcourse") as gb:
+        missing = []
+        for chapter in chapters:
+            try:
+                gb.find_assignment(chapter)
+            except MissingEntry:
+                missing.append(chapter)
+    for chapter in missing:  # a fresh clone has course/ but no gradebook yet
+        generate(layout, chapter)
+    with Gradebook(layout.db_url, "dlcourse") as gb:
+        for student in students:
+            gb.update_or_create_student(student)
+
+
+class _Worker:
+    """One ``grading.worker`` process, in its own process group."""
+
+    def __init__(self, layout: CourseLayout, memory_limit_mb: int, cell_timeout: int | None,
+                 threads: int | None, log_path: Path):
+        cmd = [sys.executable, "-m", "grading.worker", str(layout.root),
+               "--memory-limit-mb", str(memory_limit_mb)]
+        if cell_timeout:
+            cmd += ["--cell-timeout", str(cell_timeout)]
+        env = dict(os.environ)
+        if threads:
+            for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+                env[var] = str(threads)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log, text=True, start_new_session=True,
+                                     env=env)
+
+    def grade(self, job: Submission, max_seconds: float) -> Outcome:
+        start = time.perf_counter()
+        try:
+            self.proc.stdin.write(json.dumps({"student": job.student,
+                                              "chapter": job.chapter}) + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return self._failed(job, start, "the grading process had stopped")
+        ready, _, _ = select.select([self.proc.stdout], [], [], max_seconds)
+        if not ready:
+            self.kill()
+            return self._failed(job, start, f"grading took longer than {max_seconds:g} s "
+                                "(a cell ignored its time limit and the interrupt); stopped")
+        line = self.proc.stdout.readline()
+        if not line:
+            self.kill()
+            return self._failed(job, start, "the grading process died (killed, or out of "
+                                "memory outside the notebook's cells)")
+        return Outcome(**json.loads(line))
+
+    @staticmethod
+    def _failed(job: Submission, start: float, reason: str) -> Outcome:
+        return Outcome(job.student, job.chapter, status=f"failed: {reason}",
+                       seconds=round(time.perf_counter() - start, 2))
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the worker and every kernel it started
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.alive():
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=30)
+            except (subprocess.TimeoutExpired, OSError):
+                pass
+            self.kill()
+        self.log.close()
+
+
+def grade_all(
+    layout: CourseLayout,
+    jobs: list[Submission],
+    *,
+    workers: int,
+    memory_limit_mb: int = 4096,
+    cell_timeout: int | None = None,
+    max_seconds: float = 600.0,
+    on_result: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Grade ``jobs`` with ``workers`` parallel workers; record every outcome.
+
+    Returns the outcomes in the order of ``jobs``. Each outcome is also written to
+    ``grading/status.json`` as soon as it arrives (so an interrupted batch keeps what
+    it finished) and passed to ``on_result`` (the progress bar and status lines).
+    """
+    prepare_gradebook(layout, sorted({j.chapter for j in jobs}),
+                      sorted({j.student for j in jobs}))
+    workers = max(1, min(workers, len(jobs)))
+    threads = 1 if workers > 1 else None  # two BLAS threads per worker would fight for cores
+    queue: Queue[Submission] = Queue()
+    for job in jobs:
+        queue.put(job)
+    results: dict[Submission, Outcome] = {}
+    status = StatusBook(layout.status_file)
+    lock = threading.Lock()
+
+    def record(job: Submission, outcome: Outcome) -> None:
+        with lock:
+            results[job] = outcome
+            status.set(job.student, job.chapter, **{k: v for k, v in outcome.to_dict().items()
+                                                    if k not in ("student", "chapter")})
+            status.save()
+            if on_result:
+                on_result(outcome)
+
+    def run_worker(number: int) -> None:
+        def start() -> _Worker:
+            return _Worker(layout, memory_limit_mb, cell_timeout, threads,
+                           layout.grading / "logs" / f"worker-{number}.log")
+
+        worker = start()
+        try:
+            while True:
+                try:
+                    job = queue.get_nowait()
+                except Empty:
+                    return
+                if not worker.alive():
+                    worker.stop()
+                    worker = start()
+                record(job, worker.grade(job, max_seconds))
+        finally:
+            worker.stop()
+
+    threads_ = [threading.Thread(target=run_worker, args=(i,), daemon=True)
+                for i in range(workers)]
+    for t in threads_:
+        t.start()
+    for t in threads_:
+        t.join()
+    return [results[job] for job in jobs]
