@@ -1,0 +1,349 @@
+"""Tests for dlcore.layers."""
+
+import re
+
+import numpy as np
+import pytest
+
+from dlcore._buffers import flat_view
+from dlcore.activations import leaky_relu_grad, relu_grad
+from dlcore.layers import Dense, LeakyReLU, ReLU, Sequential, Sigmoid, Tanh
+from dlcore.losses import softmax_cross_entropy, softmax_cross_entropy_grad
+
+ACTIVATIONS = [ReLU, Sigmoid, Tanh, LeakyReLU, lambda: LeakyReLU(alpha=0.2)]
+ACT_IDS = ["relu", "sigmoid", "tanh", "leaky", "leaky-0.2"]
+
+
+def make_mlp(dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed)
+    return Sequential(
+        Dense(4, 5, rng=rng, dtype=dtype),
+        Tanh(),
+        Dense(5, 6, rng=rng, dtype=dtype),
+        ReLU(),
+        Dense(6, 3, rng=rng, dtype=dtype),
+    )
+
+
+def batch(m=7, n=4, seed=1):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(m, n)), rng.integers(0, 3, size=m)
+
+
+# ------------------------------------------------------------------------ Dense
+
+
+def test_dense_forward_by_hand():
+    layer = Dense(3, 2, init="zeros")
+    layer.W[...] = [[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]]
+    layer.b[...] = [0.5, -0.5]
+    A = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0]])
+    # row 1: [1 + 0 + 6 + 0.5, -1 + 0 + 2 - 0.5]; row 2: [0 + 2 - 3 + 0.5, 0 + 0 - 1 - 0.5]
+    np.testing.assert_allclose(layer.forward(A), [[7.5, 0.5], [-0.5, -1.5]])
+
+
+def test_dense_backward_by_hand():
+    layer = Dense(3, 2, init="zeros")
+    layer.W[...] = [[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]]
+    A = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0]])
+    layer.forward(A)
+    dZ = np.array([[1.0, 0.0], [0.0, 2.0]])
+    np.testing.assert_allclose(layer.backward(dZ), [[1.0, 2.0, 3.0], [-2.0, 0.0, 2.0]])
+    np.testing.assert_allclose(layer.dW, [[1.0, 0.0, 2.0], [0.0, 2.0, -2.0]])
+    np.testing.assert_allclose(layer.db, [1.0, 2.0])
+
+
+def test_dense_gradients_match_central_differences(central_difference):
+    rng = np.random.default_rng(3)
+    layer = Dense(4, 3, rng=rng)
+    layer.b[...] = rng.normal(size=3)
+    A = rng.normal(size=(5, 4))
+    R = rng.normal(size=(5, 3))  # L = sum(R * Z), so dL/dZ = R
+
+    def loss_at(name):
+        def f(value):
+            saved = getattr(layer, name).copy()
+            getattr(layer, name)[...] = value
+            out = float(np.sum(R * layer.predict(A)))
+            getattr(layer, name)[...] = saved
+            return out
+
+        return f
+
+    layer.forward(A)
+    dA = layer.backward(R)
+    np.testing.assert_allclose(dA, central_difference(lambda a: np.sum(R * layer.predict(a)), A),
+                               rtol=1e-6, atol=1e-9)
+    for name in ("W", "b"):
+        numeric = central_difference(loss_at(name), getattr(layer, name))
+        np.testing.assert_allclose(getattr(layer, "d" + name), numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("init", "std"),
+    [("he", np.sqrt(2 / 400)), ("xavier", np.sqrt(2 / 700)), ("small", 0.01)],
+)
+def test_dense_init_distributions(init, std):
+    layer = Dense(400, 300, init=init, rng=0)
+    assert layer.W.shape == (300, 400) and layer.b.shape == (300,)
+    assert np.all(layer.b == 0)
+    assert abs(layer.W.mean()) < 0.01 * std  # 120000 draws: standard error 0.003 std
+    assert layer.W.std() == pytest.approx(std, rel=0.01)
+
+
+def test_dense_zeros_init_and_gradients_start_at_zero():
+    layer = Dense(3, 2, init="zeros")
+    assert np.all(layer.W == 0) and np.all(layer.b == 0)
+    assert layer.dW.shape == (2, 3) and layer.db.shape == (2,)
+    assert np.all(layer.dW == 0) and np.all(layer.db == 0)
+
+
+def test_dense_rng_seed_and_generator():
+    np.testing.assert_array_equal(Dense(5, 4, rng=7).W, Dense(5, 4, rng=7).W)
+    assert not np.array_equal(Dense(5, 4, rng=7).W, Dense(5, 4, rng=8).W)
+    gen = np.random.default_rng(7)
+    first, second = Dense(5, 4, rng=gen).W, Dense(5, 4, rng=gen).W
+    assert not np.array_equal(first, second)  # the generator advanced
+    np.testing.assert_array_equal(first, Dense(5, 4, rng=7).W)
+    assert not np.array_equal(Dense(5, 4).W, Dense(5, 4).W)  # None: fresh entropy
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_in": 3, "n_out": 2, "init": "glorot"}, r"Dense: unknown init 'glorot'.*'he'"),
+        ({"n_in": 0, "n_out": 2}, r"Dense: n_in must be a positive integer, got 0"),
+        ({"n_in": 3, "n_out": 2.5}, r"Dense: n_out must be a positive integer, got 2.5"),
+        ({"n_in": 3, "n_out": 2, "dtype": np.int32}, r"Dense: dtype must be a floating"),
+    ],
+)
+def test_dense_constructor_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Dense(**kwargs)
+
+
+@pytest.mark.parametrize("method", ["forward", "predict"])
+@pytest.mark.parametrize("shape", [(4, 5), (3,), (2, 3, 1)])
+def test_dense_rejects_bad_input_shapes(method, shape):
+    pattern = rf"Dense.{method}: A_prev .*\(m, n_in\) = \(m, 3\), got {re.escape(str(shape))}"
+    with pytest.raises(ValueError, match=pattern):
+        getattr(Dense(3, 2), method)(np.zeros(shape))
+
+
+def test_dense_rejects_bad_upstream_gradient():
+    layer = Dense(3, 2)
+    layer.forward(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match=r"Dense.backward: dZ must have shape \(4, 2\).*\(4, 3\)"):
+        layer.backward(np.zeros((4, 3)))
+
+
+def test_dense_gradients_are_written_in_place():
+    layer = Dense(3, 2, rng=0)
+    dW, db = layer.dW, layer.db
+    assert layer.grads()[0] is dW and layer.grads()[1] is db
+    layer.forward(np.ones((4, 3)))
+    layer.backward(np.ones((4, 2)))
+    assert layer.dW is dW and layer.db is db
+    np.testing.assert_allclose(db, [4.0, 4.0])
+    assert layer.params()[0] is layer.W and layer.params()[1] is layer.b
+
+
+def test_dense_backward_without_input_grad():
+    layer = Dense(3, 2, rng=0)
+    X, dZ = np.ones((4, 3)), np.arange(8.0).reshape(4, 2)
+    layer.forward(X)
+    assert layer.backward(dZ, input_grad=False) is None
+    np.testing.assert_allclose(layer.dW, dZ.T @ X)
+
+
+def test_dense_dtypes():
+    layer = Dense(3, 2, rng=0, dtype=np.float32)
+    assert layer.W.dtype == layer.b.dtype == layer.dW.dtype == layer.db.dtype == np.float32
+    assert layer.forward(np.ones((4, 3))).dtype == np.float32  # float64 input is cast
+    assert layer.backward(np.ones((4, 2))).dtype == np.float32
+    assert Dense(3, 2).forward(np.ones((4, 3), dtype=int)).dtype == np.float64
+
+
+# ------------------------------------------------------------ activation layers
+
+
+@pytest.mark.parametrize("make", ACTIVATIONS, ids=ACT_IDS)
+def test_activation_backward_matches_central_differences(central_difference, make):
+    rng = np.random.default_rng(4)
+    Z = rng.normal(size=(3, 4))
+    Z[np.abs(Z) < 0.05] = 0.5  # keep away from the kink at 0
+    R = rng.normal(size=(3, 4))
+    layer = make()
+    layer.forward(Z)
+    numeric = central_difference(lambda z: np.sum(R * layer.predict(z)), Z)
+    np.testing.assert_allclose(layer.backward(R), numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_kinked_layers_at_zero_follow_the_derivative_functions():
+    Z, dA = np.array([[-1.0, 0.0, 2.0]]), np.full((1, 3), 3.0)
+    for layer, local in [(ReLU(), relu_grad(Z)), (LeakyReLU(0.2), leaky_relu_grad(Z, 0.2))]:
+        layer.forward(Z)
+        np.testing.assert_array_equal(layer.backward(dA), dA * local)  # 0 and alpha at 0
+
+
+@pytest.mark.parametrize("make", ACTIVATIONS, ids=ACT_IDS)
+def test_activation_layers_keep_float32(make):
+    layer = make()
+    out = layer.forward(np.ones((2, 3), dtype=np.float32))
+    assert out.dtype == np.float32
+    assert layer.backward(np.ones((2, 3))).dtype == np.float32  # float64 dA is cast
+    assert layer.params() == [] and layer.grads() == []
+    assert make().forward(np.ones((2, 3), dtype=int)).dtype == np.float64
+
+
+@pytest.mark.parametrize("make", ACTIVATIONS, ids=ACT_IDS)
+def test_activation_rejects_bad_upstream_gradient(make):
+    layer = make()
+    layer.forward(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"\.backward: dA must have shape \(2, 3\).*got \(3, 2\)"):
+        layer.backward(np.ones((3, 2)))
+
+
+@pytest.mark.parametrize(
+    "make", [*ACTIVATIONS, lambda: Dense(3, 2), make_mlp], ids=[*ACT_IDS, "dense", "sequential"]
+)
+def test_backward_before_forward_raises(make):
+    with pytest.raises(RuntimeError, match=r"\.backward: call forward before backward"):
+        make().backward(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize(
+    "make", [*ACTIVATIONS, lambda: Dense(3, 3, rng=0)], ids=[*ACT_IDS, "dense"]
+)
+def test_layers_do_not_mutate_their_inputs(make):
+    layer = make()
+    X = np.array([[-1.0, 0.5, 2.0], [3.0, -0.2, 0.0]])
+    dOut = np.array([[1.0, -2.0, 0.5], [0.1, 0.2, -0.3]])
+    X_before, dOut_before = X.copy(), dOut.copy()
+    layer.forward(X)
+    layer.backward(dOut)
+    layer.predict(X)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(dOut, dOut_before)
+
+
+@pytest.mark.parametrize("make", ACTIVATIONS, ids=ACT_IDS)
+def test_activation_backward_without_input_grad(make):
+    layer = make()
+    layer.forward(np.ones((2, 3)))
+    assert layer.backward(np.ones((2, 3)), input_grad=False) is None
+
+
+# ------------------------------------------------------------------- Sequential
+
+
+def test_sequential_gradients_match_central_differences(central_difference):
+    model = make_mlp()
+    X, y = batch()
+    model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+    theta = flat_view(model.params())
+    analytic = flat_view(model.grads()).copy()
+    original = theta.copy()
+
+    def loss(values):
+        theta[...] = values
+        return softmax_cross_entropy(model.predict(X), y)
+
+    numeric = central_difference(loss, original)
+    theta[...] = original
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_sequential_input_gradient(central_difference):
+    model = make_mlp()
+    X, y = batch()
+    dX = model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+    numeric = central_difference(lambda x: softmax_cross_entropy(model.predict(x), y), X)
+    np.testing.assert_allclose(dX, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_sequential_packs_parameters_without_changing_them():
+    rng = np.random.default_rng(0)
+    layers = [Dense(4, 5, rng=rng), ReLU(), Dense(5, 3, rng=rng)]
+    before = [p.copy() for layer in layers for p in layer.params()]
+    model = Sequential(*layers)
+    for p, b in zip(model.params(), before, strict=True):
+        np.testing.assert_array_equal(p, b)
+    theta, grad = flat_view(model.params()), flat_view(model.grads())
+    assert theta is not None and grad is not None
+    assert theta.shape == grad.shape == (4 * 5 + 5 + 5 * 3 + 3,)
+    theta -= 1.0  # a whole-buffer update reaches every layer
+    np.testing.assert_array_equal(layers[2].b, before[3] - 1.0)
+
+
+def test_sequential_params_and_grads_are_the_same_objects():
+    model = make_mlp()
+    params, grads = model.params(), model.grads()
+    assert [p.shape for p in params] == [g.shape for g in grads]
+    X, y = batch()
+    model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+    assert all(a is b for a, b in zip(params, model.params(), strict=True))
+    assert all(a is b for a, b in zip(grads, model.grads(), strict=True))
+    assert all(np.any(g != 0) for g in grads)  # filled in place
+
+
+def test_sequential_without_input_grad():
+    X, y = batch()
+    full, partial = make_mlp(), make_mlp()
+    dX = full.backward(softmax_cross_entropy_grad(full.forward(X), y))
+    assert dX.shape == X.shape
+    assert partial.backward(softmax_cross_entropy_grad(partial.forward(X), y),
+                            input_grad=False) is None
+    for a, b in zip(full.grads(), partial.grads(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_sequential_without_input_grad_skips_leading_activations():
+    model = Sequential(Tanh(), Dense(4, 2, rng=0))
+    X = np.ones((3, 4))
+    model.forward(X)
+    assert model.backward(np.ones((3, 2)), input_grad=False) is None
+    np.testing.assert_allclose(model.grads()[1], [3.0, 3.0])
+    assert Sequential(ReLU()).backward(np.ones(2), input_grad=False) is None
+
+
+def test_sequential_predict_equals_forward_and_keeps_caches():
+    model = make_mlp()
+    X, y = batch()
+    other, _ = batch(seed=9)
+    out = model.forward(X)
+    np.testing.assert_array_equal(model.predict(X), out)
+    model.predict(other)  # must not overwrite what backward needs
+    model.backward(softmax_cross_entropy_grad(out, y))
+    reference = make_mlp()
+    reference.backward(softmax_cross_entropy_grad(reference.forward(X), y))
+    for a, b in zip(model.grads(), reference.grads(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_sequential_float32_end_to_end():
+    model = make_mlp(np.float32)
+    X, y = batch()  # float64 input is cast once by the first layer
+    out = model.forward(X)
+    assert out.dtype == np.float32 and model.predict(X).dtype == np.float32
+    grad = softmax_cross_entropy_grad(out, y)
+    assert grad.dtype == np.float32
+    assert model.backward(grad).dtype == np.float32
+    assert all(a.dtype == np.float32 for a in model.params() + model.grads())
+    assert flat_view(model.params()).dtype == np.float32
+
+
+def test_sequential_with_mixed_dtypes_still_works_unpacked():
+    model = Sequential(Dense(4, 3, rng=0), Dense(3, 2, rng=1, dtype=np.float32))
+    assert flat_view(model.params()) is None
+    out = model.forward(np.ones((2, 4)))
+    model.backward(np.ones_like(out))
+    assert model.grads()[0].dtype == np.float64 and model.grads()[2].dtype == np.float32
+
+
+def test_sequential_rejects_repeated_layers_and_non_layers():
+    layer = Dense(3, 3)
+    with pytest.raises(ValueError, match="Sequential: the same layer object appears"):
+        Sequential(layer, ReLU(), layer)
+    with pytest.raises(TypeError, match=r"Sequential: layer .* has no method forward\(\)"):
+        Sequential(Dense(3, 3), np.tanh)
