@@ -111,8 +111,21 @@ def configure(c, root: str | os.PathLike, cell_timeout: int | None = None) -> No
     c.OverwriteCells.add_missing_cells = True
     # Keep huge outputs (a cell printing 100 MB) out of the autograded notebook.
     c.LimitOutput.max_lines = 200
-    c.LimitOutput.max_length = 20_000
+    c.LimitOutputSize.max_chars = 20_000
+    c.Autograde.autograde_preprocessors = _autograde_preprocessors()
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+
+def _autograde_preprocessors() -> list:
+    """nbgrader's autograde steps, with :class:`LimitOutputSize` after ``LimitOutput``."""
+    from nbgrader.converters import Autograde
+
+    from grading.preprocessors import LimitOutputSize
+
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    names = [step.__name__ for step in steps]
+    steps.insert(names.index("LimitOutput") + 1, LimitOutputSize)
+    return steps
 
 
 def find_root(start: str | os.PathLike | None = None) -> Path:

@@ -15,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from grading.layout import CourseLayout
 
 CHAPTER = "00_fixture"
+OTHER_CHAPTER = "00_other"  # the same exercises under other cell ids: a second chapter
 
 SOLUTION_ADD_ONE = '''def add_one(x):
     """Return x + 1 elementwise, as a new array of x's shape."""
@@ -83,12 +84,21 @@ def fixture_notebook() -> nbformat.NotebookNode:
     return nb
 
 
-def build_fixture_course(root: Path) -> CourseLayout:
-    """Write a course root with only the fixture chapter's solution notebook."""
+def build_fixture_course(root: Path, chapters: tuple[str, ...] = (CHAPTER,)) -> CourseLayout:
+    """Write a course root with the fixture chapters' solution notebooks.
+
+    ``OTHER_CHAPTER`` gets the same cells with its grade ids prefixed by ``other_``.
+    """
     layout = CourseLayout(Path(root))
-    path = layout.source_notebook(CHAPTER)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(fixture_notebook(), path)
+    for chapter in chapters:
+        nb = fixture_notebook()
+        if chapter != CHAPTER:
+            for cell in nb.cells:
+                meta = cell.metadata["nbgrader"]
+                meta["grade_id"] = f"other_{meta['grade_id']}"
+        path = layout.source_notebook(chapter)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
     (layout.root / "nbgrader_config.py").write_text(
         "import os\nfrom grading.layout import configure\n"
         "configure(get_config(), root=os.path.dirname(os.path.abspath(__file__)))\n")
