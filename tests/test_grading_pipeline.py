@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from fixture_chapter import CHAPTER, OTHER_CHAPTER, build_fixture_course
+
 from grading.cli import main as dlcourse
 from grading.grade import find_submissions, grade_all, in_shard, parse_shard
 from grading.layout import CourseLayout
