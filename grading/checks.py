@@ -149,13 +149,18 @@ def assert_equal(actual: Any, expected: Any, *, exercise: str, name: str = "the 
             _fail(
                 exercise,
                 f"{name} differs at {wrong.shape[0]} of {expected.size} positions; first at "
-                f"index {idx}: got {arr[idx]!r}, expected {expected[idx]!r}.",
+                f"index {idx}: got {_plain(arr[idx])!r}, expected {_plain(expected[idx])!r}.",
             )
         return
     if actual is None and expected is not None:
         _fail(exercise, f"{name} is None: did you forget `return`?")
     if actual != expected:
-        _fail(exercise, f"{name} is {actual!r}, expected {expected!r}.")
+        _fail(exercise, f"{name} is {_plain(actual)!r}, expected {_plain(expected)!r}.")
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars as Python values, so messages read ``1`` rather than ``np.int64(1)``."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def assert_close(
@@ -371,6 +376,12 @@ def _global_references(fn: Callable, namespace: dict) -> list[tuple[str, Any]]:
             found.append((ref, value))
             if inspect.isfunction(value) and value.__globals__ is namespace:
                 pending.append(value.__code__)
+    closure = zip(fn.__code__.co_freevars, fn.__closure__ or (), strict=True)
+    for name, cell in closure:
+        try:
+            found.append((name, cell.cell_contents))
+        except ValueError:  # a closure variable not assigned yet
+            pass
     return sorted(found, key=lambda item: item[0])
 
 

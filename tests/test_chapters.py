@@ -1,0 +1,126 @@
+"""Conventions every chapter must meet, checked for each chapter in solutions/.
+
+- ``course/`` is exactly what ``dlcourse release`` generates from ``solutions/``;
+- the solution passes every one of its tests, and the untouched student notebook,
+  graded with the hidden tests restored, scores 0 on every autograded cell;
+- for each exercise, a classic wrong answer (``tests/wrong_answers/<chapter>.py``)
+  makes that exercise's hidden test score 0, while the full solution scores every
+  autograded point.
+
+(nbval runs each solution notebook against its stored outputs: see ``make test``.)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grading.autograde import cell_scores
+from grading.grade import Submission, grade_all
+from grading.layout import CourseLayout
+from grading.notebooks import graded_test_cells, nbgrader_meta, read_notebook
+from grading.release import check_up_to_date, release_chapter
+from grading.samples import student_submission
+
+ROOT = CourseLayout(Path(__file__).resolve().parents[1])
+CHAPTERS = ROOT.chapters()
+WRONG_DIR = Path(__file__).parent / "wrong_answers"
+
+pytestmark = pytest.mark.slow
+
+
+def _wrong_answers(chapter: str) -> dict[str, str]:
+    path = WRONG_DIR / f"{chapter}.py"
+    spec = importlib.util.spec_from_file_location(f"wrong_{chapter}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRONG
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, f"no chapter notebooks under {ROOT.solutions}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_course_notebook_is_up_to_date(chapter):
+    assert check_up_to_date(ROOT, chapter) == []
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_released_notebook_has_no_solutions_or_hidden_tests(chapter):
+    text = ROOT.release_notebook(chapter).read_text(encoding="utf-8")
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_notebook_skeleton(chapter):
+    nb = read_notebook(ROOT.source_notebook(chapter))
+    ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
+    solutions = [i for i, c in zip(ids, nb.cells, strict=True)
+                 if nbgrader_meta(c).get("solution") and c.cell_type == "code"]
+    assert 4 <= len(solutions) <= 8, f"{chapter}: {len(solutions)} autograded exercises"
+    for exercise in solutions:
+        assert f"{exercise}_test" in ids and f"{exercise}_hidden" in ids, exercise
+    written = [c for c in nb.cells if c.cell_type == "markdown" and nbgrader_meta(c).get("grade")]
+    assert 1 <= len(written) <= 2, f"{chapter}: written questions graded by hand"
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("grade"):
+            assert float(meta.get("points", 0)) > 0, f"{meta['grade_id']} has no points"
+    source = "\n".join(c.source for c in nb.cells)
+    assert "ipywidgets" in source, f"{chapter}: no widget"
+    assert source.count("plt.") + source.count("ax.") >= 2, f"{chapter}: no figures"
+    assert "sys.path" not in source
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """Every chapter graded for: the full solution, and one wrong answer per exercise."""
+    layout = CourseLayout(tmp_path_factory.mktemp("chapters"))
+    jobs = []
+    for chapter in CHAPTERS:
+        shutil.copytree(ROOT.solutions / chapter, layout.solutions / chapter)
+        report = release_chapter(layout, chapter)
+        assert report.ok, report.problems  # solution passes; untouched student scores 0
+        submissions = {"solved": student_submission(layout, chapter)}
+        for exercise, source in _wrong_answers(chapter).items():
+            submissions[f"wrong-{exercise}"] = student_submission(
+                layout, chapter, overrides={exercise: source})
+        for student, nb in submissions.items():
+            path = layout.submitted / student / chapter / f"{chapter}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, path)
+            jobs.append(Submission(chapter, student))
+    outcomes = grade_all(layout, jobs, workers=2)
+    return layout, {(o.chapter, o.student): o for o in outcomes}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_exercise_has_a_wrong_answer(chapter):
+    nb = read_notebook(ROOT.source_notebook(chapter))
+    exercises = {nbgrader_meta(c)["grade_id"] for c in nb.cells
+                 if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
+    assert set(_wrong_answers(chapter)) == exercises
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_full_solution_scores_every_autograded_point(graded_class, chapter):
+    layout, outcomes = graded_class
+    assert outcomes[(chapter, "solved")].graded, outcomes[(chapter, "solved")].status
+    tests = graded_test_cells(read_notebook(layout.release_notebook(chapter)))
+    scores = cell_scores(layout, "solved", chapter)
+    assert {t: scores[t] for t in tests} == {t: info["points"] for t, info in tests.items()}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_wrong_answer_fails_its_hidden_test(graded_class, chapter):
+    layout, outcomes = graded_class
+    for exercise in _wrong_answers(chapter):
+        student = f"wrong-{exercise}"
+        assert outcomes[(chapter, student)].graded, outcomes[(chapter, student)].status
+        scores = cell_scores(layout, student, chapter)
+        assert scores[f"{exercise}_hidden"] == 0, f"{chapter}: the wrong {exercise} passes"

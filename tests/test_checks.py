@@ -1,0 +1,143 @@
+"""grading.checks: every failure names the exercise and, where it can, the mistake."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import dlcore
+from grading import checks
+from grading.checks import CheckFailure
+
+
+def fails(match: str):
+    return pytest.raises(CheckFailure, match=match)
+
+
+def test_passing_checks_are_silent():
+    checks.assert_close(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]), exercise="ex")
+    checks.assert_close(0.5, 0.5, exercise="ex")
+    checks.assert_close(np.float64(0.5), 0.5, exercise="ex")
+    checks.assert_equal(np.array([0, 1]), [0, 1], exercise="ex")
+    checks.assert_shape(np.zeros((2, 3)), (2, 3), exercise="ex")
+
+
+def test_failure_is_an_assertion_error_naming_the_exercise():
+    with pytest.raises(AssertionError, match=r"^\[ex7_relu\]"):
+        checks.assert_close(np.ones(2), np.zeros(2), exercise="ex7_relu")
+
+
+def test_first_wrong_index_and_values():
+    expected = np.arange(6.0).reshape(2, 3)
+    actual = expected.copy()
+    actual[1, 2] = 9.0
+    with fails(r"wrong at 1 of 6 positions; first at index \(1, 2\): got 9, expected 5"):
+        checks.assert_close(actual, expected, exercise="ex")
+
+
+@pytest.mark.parametrize("actual, expected, match", [
+    (None, np.ones(2), "None: did you forget `return`"),
+    ([1.0, 2.0], np.ones(2), "is a list, expected a NumPy array"),
+    (np.ones((2, 1)), np.ones(2), r"shape \(2, 1\), expected \(2,\).*extra or missing axis"),
+    (np.ones((3, 2)), np.ones((2, 3)), r"shape \(3, 2\).*transposed"),
+    (np.ones(2, np.float64), np.ones(2, np.float32), "dtype float64, expected float32"),
+    (np.array([1.0, np.nan]), np.ones(2), r"contains nan .*index \(1,\)"),
+    (np.ones(3), 1.0, "expected a single number: did you forget to take the mean"),
+    ("0.5", 0.5, "expected a number"),
+])
+def test_type_shape_and_dtype_problems(actual, expected, match):
+    with fails(match):
+        checks.assert_close(actual, expected, exercise="ex")
+
+
+def test_recognises_a_flipped_sign():
+    with fails("sign is flipped"):
+        checks.assert_close(-np.arange(1.0, 4.0), np.arange(1.0, 4.0), exercise="ex")
+
+
+def test_recognises_a_missing_one_over_m():
+    grad = np.array([0.5, -1.0, 2.0])
+    with fails("8 times too large: did you forget to divide by m = 8"):
+        checks.assert_close(grad * 8, grad, exercise="ex", batch_size=8)
+    with fails("8 times too small"):
+        checks.assert_close(grad / 8, grad, exercise="ex", batch_size=8)
+
+
+def test_recognises_a_transposed_square_matrix():
+    w = np.arange(4.0).reshape(2, 2)
+    with fails("transpose"):
+        checks.assert_close(w.T, w, exercise="ex")
+
+
+def test_recognises_a_listed_mistake():
+    x = np.arange(6.0).reshape(2, 3)
+    with fails("Likely cause: summed over axis 0 instead of axis 1"):
+        checks.assert_close(x.sum(0), x.sum(1), exercise="ex",
+                            mistakes={"summed over axis 0 instead of axis 1": x.sum(0)})
+
+
+def test_call_reports_a_stub():
+    def stub(x):
+        raise NotImplementedError()
+
+    with fails("stub is not implemented yet"):
+        checks.call(stub, 1, exercise="ex")
+
+
+def test_call_reports_an_exception_with_argument_shapes():
+    def broken(x, w):
+        return x @ w
+
+    with fails(r"broken\(array of shape \(2, 3\), dtype float64, array of shape \(2, 3\).*"
+               r"raised ValueError"):
+        checks.call(broken, np.ones((2, 3)), np.ones((2, 3)), exercise="ex")
+
+
+def test_call_reports_an_input_changed_in_place():
+    def mutates(w, lr):
+        w -= lr
+        return w
+
+    with fails("changed its argument 1 in place"):
+        checks.call(mutates, np.ones(3), 0.1, exercise="ex")
+    assert checks.call(lambda w: w - 1, np.ones(2), exercise="ex").tolist() == [0.0, 0.0]
+
+
+def test_assert_equal_reports_first_difference():
+    with fails(r"differs at 1 of 4 positions; first at index \(2,\): got 1, expected 0"):
+        checks.assert_equal(np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1]), exercise="ex")
+    with fails("is 3, expected 4"):
+        checks.assert_equal(3, 4, exercise="ex")
+
+
+def test_assert_independent_flags_the_reference_library():
+    from dlcore.activations import sigmoid as reference_sigmoid
+
+    def via_module(z):
+        return dlcore.activations.sigmoid(z)
+
+    def via_name(z):
+        return reference_sigmoid(z)
+
+    def own(z):
+        return 1 / (1 + np.exp(-z))
+
+    for answer in (via_module, via_name):
+        with fails("scores 0 while it calls the reference library"):
+            checks.assert_independent(answer, exercise="ex")
+    checks.assert_independent(own, exercise="ex")
+
+
+def test_assert_independent_follows_helper_functions():
+    namespace = {"dlcore": dlcore}
+    exec("def helper(z):\n    return dlcore.relu(z)\n"
+         "def answer(z):\n    return helper(z) + 0", namespace)
+    with fails("uses dlcore"):
+        checks.assert_independent(namespace["answer"], exercise="ex")
+
+
+def test_rng_is_fresh_unless_seeded(monkeypatch):
+    monkeypatch.delenv("DLCOURSE_SEED", raising=False)
+    assert checks.rng(3).integers(1000) == checks.rng(3).integers(1000)
+    monkeypatch.setenv("DLCOURSE_SEED", "11")
+    assert checks.rng().integers(10**9) == np.random.default_rng(11).integers(10**9)
