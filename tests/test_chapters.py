@@ -78,25 +78,32 @@ def test_notebook_skeleton(chapter):
 
 
 @pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
-    """Every chapter graded for: the full solution, and one wrong answer per exercise."""
-    layout = CourseLayout(tmp_path_factory.mktemp("chapters"))
-    jobs = []
-    for chapter in CHAPTERS:
-        shutil.copytree(ROOT.solutions / chapter, layout.solutions / chapter)
-        report = release_chapter(layout, chapter)
-        assert report.ok, report.problems  # solution passes; untouched student scores 0
-        submissions = {"solved": student_submission(layout, chapter)}
-        for exercise, source in _wrong_answers(chapter).items():
-            submissions[f"wrong-{exercise}"] = student_submission(
-                layout, chapter, overrides={exercise: source})
-        for student, nb in submissions.items():
-            path = layout.submitted / student / chapter / f"{chapter}.ipynb"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, path)
-            jobs.append(Submission(chapter, student))
-    outcomes = grade_all(layout, jobs, workers=2)
-    return layout, {(o.chapter, o.student): o for o in outcomes}
+def graded(tmp_path_factory):
+    """``graded(chapter)``: the chapter graded for the full solution and for one wrong
+    answer per exercise (graded once per chapter, on first use)."""
+    done: dict[str, tuple[CourseLayout, dict]] = {}
+
+    def grade_chapter(chapter: str):
+        if chapter not in done:
+            layout = CourseLayout(tmp_path_factory.mktemp(chapter))
+            shutil.copytree(ROOT.solutions / chapter, layout.solutions / chapter)
+            report = release_chapter(layout, chapter)
+            assert report.ok, report.problems  # solution passes; untouched student scores 0
+            submissions = {"solved": student_submission(layout, chapter)}
+            for exercise, source in _wrong_answers(chapter).items():
+                submissions[f"wrong-{exercise}"] = student_submission(
+                    layout, chapter, overrides={exercise: source})
+            jobs = []
+            for student, nb in submissions.items():
+                path = layout.submitted / student / chapter / f"{chapter}.ipynb"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nb, path)
+                jobs.append(Submission(chapter, student))
+            outcomes = grade_all(layout, jobs, workers=2)
+            done[chapter] = (layout, {o.student: o for o in outcomes})
+        return done[chapter]
+
+    return grade_chapter
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -108,19 +115,19 @@ def test_every_exercise_has_a_wrong_answer(chapter):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_full_solution_scores_every_autograded_point(graded_class, chapter):
-    layout, outcomes = graded_class
-    assert outcomes[(chapter, "solved")].graded, outcomes[(chapter, "solved")].status
+def test_full_solution_scores_every_autograded_point(graded, chapter):
+    layout, outcomes = graded(chapter)
+    assert outcomes["solved"].graded, outcomes["solved"].status
     tests = graded_test_cells(read_notebook(layout.release_notebook(chapter)))
     scores = cell_scores(layout, "solved", chapter)
     assert {t: scores[t] for t in tests} == {t: info["points"] for t, info in tests.items()}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_each_wrong_answer_fails_its_hidden_test(graded_class, chapter):
-    layout, outcomes = graded_class
+def test_each_wrong_answer_fails_its_hidden_test(graded, chapter):
+    layout, outcomes = graded(chapter)
     for exercise in _wrong_answers(chapter):
         student = f"wrong-{exercise}"
-        assert outcomes[(chapter, student)].graded, outcomes[(chapter, student)].status
+        assert outcomes[student].graded, outcomes[student].status
         scores = cell_scores(layout, student, chapter)
         assert scores[f"{exercise}_hidden"] == 0, f"{chapter}: the wrong {exercise} passes"
