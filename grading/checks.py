@@ -30,6 +30,7 @@ import numpy as np
 __all__ = [
     "CheckFailure",
     "assert_close",
+    "assert_raises",
     "assert_equal",
     "assert_shape",
     "assert_true",
@@ -78,7 +79,11 @@ def call(fn: Callable, *args: Any, exercise: str, **kwargs: Any) -> Any:
     original_kwargs = {k: copy.deepcopy(v) for k, v in kwargs.items()}
     try:
         result = fn(*args, **kwargs)
-    except NotImplementedError:
+    except NotImplementedError as exc:
+        raiser = _raising_function(exc)
+        if raiser and raiser != name:
+            _fail(exercise, f"{name} calls {raiser}, which is not implemented yet: "
+                            f"finish {raiser} first.")
         _fail(
             exercise,
             f"{name} is not implemented yet: replace `raise NotImplementedError()` "
@@ -102,6 +107,39 @@ def call(fn: Callable, *args: Any, exercise: str, **kwargs: Any) -> Any:
                 "array instead, e.g. `x = x + 1` or `x.copy()`, never `x += 1` on an input.",
             )
     return result
+
+
+def _raising_function(exc: BaseException) -> str | None:
+    """Name of the function in which ``exc`` was raised (the innermost frame)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code.co_name if tb is not None else None
+
+
+def assert_raises(
+    fn: Callable, *args: Any, exception: type[BaseException] = ValueError, exercise: str,
+    match: str | None = None, **kwargs: Any,
+) -> BaseException:
+    """Check that ``fn(*args, **kwargs)`` raises ``exception`` (its message containing
+    ``match``, case-insensitive, if given); return the exception."""
+    name = getattr(fn, "__name__", "the function")
+    call_text = f"{name}({_describe_args(args, kwargs)})"
+    try:
+        fn(*args, **kwargs)
+    except NotImplementedError:
+        _fail(exercise, f"{name} is not implemented yet: replace `raise NotImplementedError()` "
+                        "with your code.")
+    except exception as exc:
+        if match is not None and match.lower() not in str(exc).lower():
+            _fail(exercise, f"{call_text} raised {exception.__name__} as it should, but its "
+                            f"message {str(exc)!r} does not mention {match!r}.")
+        return exc
+    except Exception as exc:
+        _fail(exercise, f"{call_text} raised {type(exc).__name__}: {exc}; expected "
+                        f"{exception.__name__} with a clear message.")
+    _fail(exercise, f"{call_text} returned normally; expected it to raise {exception.__name__}.")
+    raise AssertionError  # unreachable
 
 
 def _same_array(a: np.ndarray, b: np.ndarray) -> bool:

@@ -141,3 +141,29 @@ def test_rng_is_fresh_unless_seeded(monkeypatch):
     assert checks.rng(3).integers(1000) == checks.rng(3).integers(1000)
     monkeypatch.setenv("DLCOURSE_SEED", "11")
     assert checks.rng().integers(10**9) == np.random.default_rng(11).integers(10**9)
+
+
+def test_call_names_the_unfinished_helper():
+    def step(z):
+        raise NotImplementedError()
+
+    def predict(x):
+        return step(x)
+
+    with fails("predict calls step, which is not implemented yet"):
+        checks.call(predict, 1.0, exercise="ex")
+
+
+def test_assert_raises():
+    def gate(name):
+        if name not in ("and", "or"):
+            raise ValueError(f"unknown gate {name!r}")
+        return name
+
+    assert "unknown gate" in str(checks.assert_raises(gate, "xor", exercise="ex"))
+    with fails("returned normally; expected it to raise ValueError"):
+        checks.assert_raises(gate, "and", exercise="ex")
+    with fails("does not mention 'valid names'"):
+        checks.assert_raises(gate, "xor", exercise="ex", match="valid names")
+    with fails("raised KeyError: 'x'; expected ValueError"):
+        checks.assert_raises(lambda: {}["x"], exercise="ex")
