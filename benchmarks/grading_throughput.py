@@ -11,7 +11,7 @@ the course, in the same run:
 Prints the wall times and speed-ups (target: >= 1.7x on 2 cores), and how busy the
 machine's other processes kept the CPUs meanwhile.
 
-    .venv/bin/python benchmarks/grading.py [--chapter 01_perceptron] [--students 40]
+    .venv/bin/python benchmarks/grading_throughput.py [--chapter 01_perceptron] [--students 40]
 """
 
 from __future__ import annotations
