@@ -357,13 +357,16 @@ def _diagnose(arr, expected, rtol, atol, batch_size) -> str | None:
     if nonzero.any():
         ratios = arr[nonzero] / expected[nonzero]
         ratio = float(np.median(ratios))
+        # One number always has "a constant ratio" to another: name only the 1/m cases.
+        generic = ratios.size > 1
         if ratio != 0 and np.allclose(ratios, ratio, rtol=1e-6) and not np.isclose(ratio, 1):
             m = batch_size
             if m and np.isclose(ratio, m):
                 return f"it is {m} times too large: did you forget to divide by m = {m}?"
             if m and np.isclose(ratio, 1 / m):
                 return f"it is {m} times too small: did you divide by m = {m} twice?"
-            return f"it is off by a constant factor of {ratio:.4g}"
+            if generic:
+                return f"it is off by a constant factor of {ratio:.4g}"
     return None
 
 

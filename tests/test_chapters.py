@@ -131,3 +131,12 @@ def test_each_wrong_answer_fails_its_hidden_test(graded, chapter):
         assert outcomes[student].graded, outcomes[student].status
         scores = cell_scores(layout, student, chapter)
         assert scores[f"{exercise}_hidden"] == 0, f"{chapter}: the wrong {exercise} passes"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_solution_notebook_is_committed_executed(chapter):
+    """nbval compares nothing in a cell without stored outputs: every code cell must have run."""
+    nb = read_notebook(ROOT.source_notebook(chapter))
+    unexecuted = [nbgrader_meta(c).get("grade_id") or i for i, c in enumerate(nb.cells)
+                  if c.cell_type == "code" and c.source.strip() and c.execution_count is None]
+    assert not unexecuted, f"{chapter}: cells never executed: {unexecuted}"

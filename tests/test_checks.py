@@ -167,3 +167,11 @@ def test_assert_raises():
         checks.assert_raises(gate, "xor", exercise="ex", match="valid names")
     with fails("raised KeyError: 'x'; expected ValueError"):
         checks.assert_raises(lambda: {}["x"], exercise="ex")
+
+
+def test_a_single_wrong_number_gets_no_made_up_factor():
+    with pytest.raises(CheckFailure) as info:
+        checks.assert_close(-1.741, 2.5, exercise="ex")
+    assert "constant factor" not in str(info.value)
+    with fails("constant factor of 2"):
+        checks.assert_close(np.array([2.0, 4.0]), np.array([1.0, 2.0]), exercise="ex")
