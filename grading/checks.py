@@ -96,8 +96,9 @@ def call(fn: Callable, *args: Any, exercise: str, **kwargs: Any) -> Any:
             exercise,
             f"{name}({_describe_args(args, kwargs)}) raised {type(exc).__name__}: {exc}",
         )
-    pairs = zip(args, originals, strict=True)
-    labelled = [(f"argument {i + 1}", a, o) for i, (a, o) in enumerate(pairs)]
+    names = _parameter_names(fn, len(args))
+    pairs = zip(names, args, originals, strict=True)
+    labelled = [(f"argument {label}", a, o) for label, a, o in pairs]
     labelled += [(f"argument {k!r}", kwargs[k], original_kwargs[k]) for k in kwargs]
     for label, now, before in labelled:
         if isinstance(now, np.ndarray) and not _same_array(now, before):
@@ -107,6 +108,16 @@ def call(fn: Callable, *args: Any, exercise: str, **kwargs: Any) -> Any:
                 "array instead, e.g. `x = x + 1` or `x.copy()`, never `x += 1` on an input.",
             )
     return result
+
+
+def _parameter_names(fn: Callable, n: int) -> list[str]:
+    """``'w'``-style labels for the first ``n`` positional parameters (numbers if unknown)."""
+    try:
+        params = [p.name for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    return [repr(params[i]) if i < len(params) else str(i + 1) for i in range(n)]
 
 
 def _raising_function(exc: BaseException) -> str | None:

@@ -98,7 +98,7 @@ def test_call_reports_an_input_changed_in_place():
         w -= lr
         return w
 
-    with fails("changed its argument 1 in place"):
+    with fails("changed its argument 'w' in place"):
         checks.call(mutates, np.ones(3), 0.1, exercise="ex")
     assert checks.call(lambda w: w - 1, np.ones(2), exercise="ex").tolist() == [0.0, 0.0]
 
