@@ -397,6 +397,16 @@ def assert_independent(
     """
     prefixes = tuple(forbidden)
     name = getattr(fn, "__name__", "the function")
+    if inspect.isclass(fn):  # a class: its parents and each of its own methods
+        for base in fn.__mro__[1:]:
+            if base.__module__.split(".")[0] in prefixes:
+                _fail(exercise, f"{name} inherits from {base.__module__}.{base.__qualname__}. "
+                                "This exercise asks you to write it yourself, so it scores 0 "
+                                "while it reuses the reference library.")
+        for method in vars(fn).values():
+            if inspect.isfunction(method):
+                assert_independent(method, exercise=exercise, forbidden=forbidden)
+        return
     code = getattr(fn, "__code__", None)
     if code is None:
         return

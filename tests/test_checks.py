@@ -175,3 +175,22 @@ def test_a_single_wrong_number_gets_no_made_up_factor():
     assert "constant factor" not in str(info.value)
     with fails("constant factor of 2"):
         checks.assert_close(np.array([2.0, 4.0]), np.array([1.0, 2.0]), exercise="ex")
+
+
+def test_assert_independent_checks_classes():
+    class Own:
+        def backward(self, dout):
+            return dout * 2
+
+    class Inherited(dlcore.graph.Multiply):
+        pass
+
+    class Delegating:
+        def backward(self, dout):
+            return dlcore.graph.Multiply().backward(dout)
+
+    checks.assert_independent(Own, exercise="ex")
+    with fails("inherits from dlcore.graph.Multiply"):
+        checks.assert_independent(Inherited, exercise="ex")
+    with fails("uses dlcore"):
+        checks.assert_independent(Delegating, exercise="ex")
