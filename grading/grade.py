@@ -7,6 +7,8 @@ workers almost never wait for each other's lock (sqlite serialises the writes an
 each connection waits up to its busy timeout). Students are created in the gradebook
 before the workers start, so no two workers ever race to create the same row.
 
+A submission whose kernel dies is graded a second time before it is reported (a kernel
+can die at start-up on a heavily loaded machine; a student's ``os._exit`` dies twice).
 Each worker runs in its own process group under a memory limit; a submission that
 outlives ``max_seconds`` (a cell that ignores both the time limit and the interrupt)
 gets its worker killed, is recorded as failed with that reason, and a fresh worker
@@ -94,6 +96,15 @@ def prepare_gradebook(layout: CourseLayout, chapters: list[str], students: list[
     with Gradebook(layout.db_url, "dlcourse") as gb:
         for student in students:
             gb.update_or_create_student(student)
+
+
+# Failures that a loaded machine can cause on its own (a kernel that dies at start-up, a
+# worker killed from outside): graded once more before they are reported.
+_TRANSIENT = ("kernel died", "grading process died", "kernel stopped responding")
+
+
+def _may_be_transient(outcome: Outcome) -> bool:
+    return any(marker in outcome.status for marker in _TRANSIENT)
 
 
 class _Worker:
@@ -209,10 +220,17 @@ def grade_all(
                     job = queue.get_nowait()
                 except Empty:
                     return
-                if not worker.alive():
-                    worker.stop()
-                    worker = start()
-                record(job, worker.grade(job, max_seconds))
+                outcome = None
+                for attempt in (1, 2):
+                    if not worker.alive():
+                        worker.stop()
+                        worker = start()
+                    outcome = worker.grade(job, max_seconds)
+                    if outcome.graded or not _may_be_transient(outcome):
+                        break
+                    if attempt == 2:  # it happened twice: the submission's own doing
+                        outcome.status += " (twice)"
+                record(job, outcome)
         finally:
             worker.stop()
 

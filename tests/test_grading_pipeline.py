@@ -178,7 +178,7 @@ def test_other_chapter_is_graded_as_that_chapter(graded):
 @pytest.mark.parametrize("student, reason", [
     ("dave", "not valid JSON"),
     ("erin", "is empty"),
-    ("frank", "kernel died"),
+    ("frank", "kernel died while running the notebook (a crash or os._exit) (twice)"),
     ("ivan", "ignored"),
 ])
 def test_failures_state_their_reason(graded, student, reason):
