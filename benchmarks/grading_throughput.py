@@ -4,7 +4,8 @@ All grade the same N solved submissions of one chapter, each in its own scratch 
 the course, in the same run:
 
 - serial: ``nbgrader autograde CHAPTER`` (one process, one submission after another);
-- shared gradebook: ``dlcourse grade --jobs 2`` (two long-lived workers, one sqlite gradebook);
+- shared gradebook: ``dlcourse grade --jobs 2`` (two long-lived workers, one sqlite gradebook),
+  as it runs by default (figures not drawn) and with ``--figures`` (the same work as nbgrader);
 - per-worker gradebooks: two ``dlcourse grade --shard i/2 --jobs 1`` at once, each in its own
   copy with its own gradebook, then ``dlcourse merge`` of both into a third.
 
@@ -90,6 +91,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="dlcourse-bench-") as tmp:
         serial = _scratch(Path(tmp), "serial", args.chapter, args.students)
         parallel = _scratch(Path(tmp), "parallel", args.chapter, args.students)
+        figures = _scratch(Path(tmp), "figures", args.chapter, args.students)
         ncpu = os.cpu_count() or 1
         busy0, ours0 = _cpu_jiffies()
         wall0 = time.perf_counter()
@@ -97,6 +99,8 @@ def main() -> int:
                            "--create"], serial.root)
         t_parallel = _timed([str(bindir / "dlcourse"), "--root", str(parallel.root), "grade",
                              "--jobs", str(args.jobs), "--quiet"], parallel.root)
+        t_figures = _timed([str(bindir / "dlcourse"), "--root", str(figures.root), "grade",
+                            "--jobs", str(args.jobs), "--quiet", "--figures"], figures.root)
         t_merged = _per_worker_gradebooks(Path(tmp), args.chapter, args.students,
                                           str(bindir / "dlcourse"))
         wall = time.perf_counter() - wall0
@@ -108,9 +112,12 @@ def main() -> int:
           f"({t_serial / args.students:.2f} s per submission)")
     print(f"dlcourse grade --jobs {args.jobs}:          {t_parallel:7.1f} s "
           f"({t_parallel / args.students:.2f} s per submission)")
+    print(f"dlcourse grade --jobs {args.jobs} --figures: {t_figures:7.1f} s "
+          f"({t_figures / args.students:.2f} s per submission)")
     print(f"2 shards, own gradebooks, merged:   {t_merged:7.1f} s "
           f"({t_merged / args.students:.2f} s per submission)")
     print(f"speed-up, shared gradebook:      {t_serial / t_parallel:.2f}x  (target >= 1.7x)")
+    print(f"speed-up, shared gradebook, figures drawn: {t_serial / t_figures:.2f}x")
     print(f"speed-up, per-worker gradebooks: {t_serial / t_merged:.2f}x")
     print(f"CPU used by other processes meanwhile: {100 * others:.0f}% of the machine"
           + ("  (high: figures are unreliable)" if others > 0.15 else ""))

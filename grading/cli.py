@@ -98,7 +98,7 @@ def cmd_grade(args) -> int:
 
     outcomes = grade_all(layout, jobs, workers=workers, memory_limit_mb=args.memory_limit_mb,
                          cell_timeout=args.cell_timeout, max_seconds=args.max_seconds,
-                         on_result=show)
+                         render_figures=args.figures, on_result=show)
     bar.close()
     failed = [o for o in outcomes if not o.graded]
     print(f"{len(outcomes) - len(failed)} graded, {len(failed)} failed")
@@ -176,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address-space limit of each worker and its kernels (default 4096)")
     p.add_argument("--max-seconds", type=float, default=600,
                    help="a submission still running after this is stopped and failed")
+    p.add_argument("--figures", action="store_true",
+                   help="draw the notebooks' figures (slower; they then appear in the feedback)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_grade)
 

@@ -111,7 +111,7 @@ class _Worker:
     """One ``grading.worker`` process, in its own process group."""
 
     def __init__(self, layout: CourseLayout, memory_limit_mb: int, cell_timeout: int | None,
-                 threads: int | None, log_path: Path):
+                 threads: int | None, log_path: Path, render_figures: bool):
         cmd = [sys.executable, "-m", "grading.worker", str(layout.root),
                "--memory-limit-mb", str(memory_limit_mb)]
         if cell_timeout:
@@ -120,6 +120,9 @@ class _Worker:
         if threads:
             for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
                 env[var] = str(threads)
+        if not render_figures:
+            # Figures earn no points; not drawing them saves about a fifth of the CPU time.
+            env["MPLBACKEND"] = "agg"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -180,6 +183,7 @@ def grade_all(
     memory_limit_mb: int = 4096,
     cell_timeout: int | None = None,
     max_seconds: float = 600.0,
+    render_figures: bool = False,
     on_result: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Grade ``jobs`` with ``workers`` parallel workers; record every outcome.
@@ -187,6 +191,8 @@ def grade_all(
     Returns the outcomes in the order of ``jobs``. Each outcome is also written to
     ``grading/status.json`` as soon as it arrives (so an interrupted batch keeps what
     it finished) and passed to ``on_result`` (the progress bar and status lines).
+    Figures are not drawn unless ``render_figures`` (they earn no points, and the
+    autograded notebooks and feedback pages are then without them).
     """
     prepare_gradebook(layout, sorted({j.chapter for j in jobs}),
                       sorted({j.student for j in jobs}))
@@ -211,7 +217,7 @@ def grade_all(
     def run_worker(number: int) -> None:
         def start() -> _Worker:
             return _Worker(layout, memory_limit_mb, cell_timeout, threads,
-                           layout.grading / "logs" / f"worker-{number}.log")
+                           layout.grading / "logs" / f"worker-{number}.log", render_figures)
 
         worker = start()
         try:

@@ -107,6 +107,9 @@ def configure(c, root: str | os.PathLike, cell_timeout: int | None = None) -> No
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
     c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True
+    # Stop each kernel as soon as its notebook has run: a graceful shutdown only adds
+    # idle seconds per submission, and everything worth keeping is already recorded.
+    c.Execute.shutdown_kernel = "immediate"
     # Graded cells that a student deleted come back from the gradebook.
     c.OverwriteCells.add_missing_cells = True
     # Keep huge outputs (a cell printing 100 MB) out of the autograded notebook.
