@@ -25,6 +25,7 @@ lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course $(ROOT_FLAG) $(ARGS)
 
 test: install
+	$(BIN)/ruff check dlcore grading tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
