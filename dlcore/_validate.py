@@ -7,9 +7,15 @@ wrong in their own terms instead of a broadcasting error deep inside NumPy.
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 
-__all__ = ["as_float_array", "check_ndim", "check_same_shape", "check_finite"]
+__all__ = [
+    "as_float_array", "check_ndim", "check_same_shape", "check_finite", "check_whole",
+    "check_real",
+]
 
 
 def as_float_array(x, name: str, func: str) -> np.ndarray:
@@ -70,3 +76,53 @@ def check_finite(x: np.ndarray, name: str, func: str) -> None:
     """
     if not np.isfinite(x).all():
         raise ValueError(f"{func}: {name} contains NaN or infinity (shape {x.shape})")
+
+
+def check_whole(value: int, name: str, func: str, *, low: int = 1) -> int:
+    """Return ``value`` as an int, or raise ``ValueError`` unless it is a whole number >= low.
+
+    For counts such as ``epochs`` and ``batch_size``.
+
+    >>> check_whole(0, "epochs", "fit")
+    Traceback (most recent call last):
+    ...
+    ValueError: fit: epochs must be a whole number >= 1, got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{func}: {name} must be a whole number >= {low}, got {value!r}")
+    return int(value)
+
+
+def check_real(
+    value: float,
+    name: str,
+    func: str,
+    *,
+    low: float = 0.0,
+    high: float = math.inf,
+    low_open: bool = False,
+    high_open: bool = True,
+) -> float:
+    """Return ``value`` as a float, or raise ``ValueError`` unless it lies in the interval.
+
+    The interval runs from ``low`` to ``high``, each end open or closed as asked; the
+    default is ``[0, inf)``. For settings such as learning rates and decay factors.
+
+    >>> check_real(0.5, "drop", "step_decay", low=0.0, high=1.0, low_open=True, high_open=False)
+    0.5
+    >>> check_real(1.0, "beta1", "Adam", high=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Adam: beta1 must be in [0.0, 1.0), got 1.0
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{func}: {name} must be a finite real number, got {value!r}")
+    below = value < low or (low_open and value == low)
+    above = value > high or (high_open and value == high)
+    if below or above:
+        if high == math.inf:
+            wanted = f"> {low}" if low_open else f">= {low}"
+        else:
+            wanted = f"in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+        raise ValueError(f"{func}: {name} must be {wanted}, got {value}")
+    return float(value)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dlcore._validate import check_ndim
-from dlcore.schedules import _check_real, _check_whole
+from dlcore._validate import check_ndim, check_real, check_whole
 
 __all__ = ["load_digits", "load_mnist", "one_hot", "train_test_split", "minibatches", "logic_gate"]
 
@@ -178,7 +177,7 @@ def one_hot(y, n_classes: int) -> np.ndarray:
     array([[0., 0., 1.],
            [1., 0., 0.]])
     """
-    n_classes = _check_whole(n_classes, "n_classes", "one_hot")
+    n_classes = check_whole(n_classes, "n_classes", "one_hot")
     labels = _as_labels(y, "y", "one_hot")
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(
@@ -242,7 +241,7 @@ def train_test_split(
     """
     X, y = np.asarray(X), np.asarray(y)
     _check_same_length(X, y, "train_test_split")
-    test_size = _check_real(test_size, "test_size", "train_test_split", high=1.0, low_open=True)
+    test_size = check_real(test_size, "test_size", "train_test_split", high=1.0, low_open=True)
     m = len(X)
     n_test = math.ceil(test_size * m)
     if n_test == 0 or n_test == m:
@@ -301,7 +300,7 @@ def minibatches(
     """
     X, y = np.asarray(X), np.asarray(y)
     _check_same_length(X, y, "minibatches")
-    batch_size = _check_whole(batch_size, "batch_size", "minibatches")
+    batch_size = check_whole(batch_size, "batch_size", "minibatches")
     order = np.random.default_rng(rng).permutation(len(X)) if shuffle else None
     return _batches(X, y, batch_size, order)
 

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from dlcore._buffers import flat_view, pack
-from dlcore._validate import as_float_array, check_same_shape
-from dlcore.schedules import _check_real, exponential_decay, inverse_time_decay, step_decay
+from dlcore._validate import as_float_array, check_real, check_same_shape
+from dlcore.schedules import exponential_decay, inverse_time_decay, step_decay
 
 __all__ = [
     "Optimizer",
@@ -64,7 +64,7 @@ class Optimizer:
     _counts_steps: bool = True
 
     def __init__(self, lr: float) -> None:
-        self.lr = _check_real(lr, "lr", type(self).__name__)
+        self.lr = check_real(lr, "lr", type(self).__name__)
         self.reset()
 
     def reset(self) -> None:
@@ -206,7 +206,7 @@ class SGD(Optimizer):
 
     def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
         super().__init__(lr)
-        self.momentum = _check_real(momentum, "momentum", "SGD")
+        self.momentum = check_real(momentum, "momentum", "SGD")
         if nesterov and self.momentum == 0:
             raise ValueError("SGD: nesterov=True needs momentum > 0, got momentum=0.0")
         self.nesterov = bool(nesterov)
@@ -263,7 +263,7 @@ class Adagrad(Optimizer):
 
     def __init__(self, lr: float = 0.01, eps: float = 1e-10) -> None:
         super().__init__(lr)
-        self.eps = _check_real(eps, "eps", "Adagrad")
+        self.eps = check_real(eps, "eps", "Adagrad")
 
     def _update(self, p, g, state, s, t):
         total = state["sum"]
@@ -309,8 +309,8 @@ class RMSProp(Optimizer):
 
     def __init__(self, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8) -> None:
         super().__init__(lr)
-        self.alpha = _check_real(alpha, "alpha", "RMSProp", high=1.0)
-        self.eps = _check_real(eps, "eps", "RMSProp")
+        self.alpha = check_real(alpha, "alpha", "RMSProp", high=1.0)
+        self.eps = check_real(eps, "eps", "RMSProp")
 
     def _update(self, p, g, state, s, t):
         avg = state["square_avg"]
@@ -372,10 +372,10 @@ class Adam(Optimizer):
         if not isinstance(betas, Sequence) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
         self.betas = (
-            _check_real(betas[0], "betas[0]", "Adam", high=1.0),
-            _check_real(betas[1], "betas[1]", "Adam", high=1.0),
+            check_real(betas[0], "betas[0]", "Adam", high=1.0),
+            check_real(betas[1], "betas[1]", "Adam", high=1.0),
         )
-        self.eps = _check_real(eps, "eps", "Adam")
+        self.eps = check_real(eps, "eps", "Adam")
 
     def _update(self, p, g, state, s, t):
         beta1, beta2 = self.betas

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlcore._validate import as_float_array, check_finite, check_ndim
+from dlcore._validate import as_float_array, check_finite, check_ndim, check_real, check_whole
 from dlcore.activations import step
-from dlcore.schedules import _check_real, _check_whole
 
 __all__ = ["Perceptron"]
 
@@ -54,8 +53,8 @@ class Perceptron:
     """
 
     def __init__(self, lr: float = 0.1, n_epochs: int = 10, rng=None) -> None:
-        self.lr = _check_real(lr, "lr", "Perceptron", low_open=True)
-        self.n_epochs = _check_whole(n_epochs, "n_epochs", "Perceptron")
+        self.lr = check_real(lr, "lr", "Perceptron", low_open=True)
+        self.n_epochs = check_whole(n_epochs, "n_epochs", "Perceptron")
         self.rng = rng
 
     def fit(self, X, y) -> Perceptron:

@@ -12,63 +12,13 @@ optimizer by setting its ``lr`` before each step::
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable
+
+from dlcore._validate import check_real, check_whole
 
 __all__ = ["inverse_time_decay", "step_decay", "exponential_decay"]
 
 Schedule = Callable[[int], float]
-
-
-def _check_whole(value: int, name: str, func: str, *, low: int = 1) -> int:
-    """Return ``value`` as an int, or raise ``ValueError`` unless it is a whole number >= low.
-
-    Shared with the other dlcore modules for counts such as ``epochs`` and ``batch_size``.
-
-    >>> _check_whole(0, "epochs", "fit")
-    Traceback (most recent call last):
-    ...
-    ValueError: fit: epochs must be a whole number >= 1, got 0
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{func}: {name} must be a whole number >= {low}, got {value!r}")
-    return int(value)
-
-
-def _check_real(
-    value: float,
-    name: str,
-    func: str,
-    *,
-    low: float = 0.0,
-    high: float = math.inf,
-    low_open: bool = False,
-    high_open: bool = True,
-) -> float:
-    """Return ``value`` as a float, or raise ``ValueError`` unless it lies in the interval.
-
-    The interval runs from ``low`` to ``high``, each end open or closed as asked; the
-    default is ``[0, inf)``. Shared with :mod:`dlcore.optimizers` for its settings.
-
-    >>> _check_real(0.5, "drop", "step_decay", low=0.0, high=1.0, low_open=True, high_open=False)
-    0.5
-    >>> _check_real(1.0, "beta1", "Adam", high=1.0)
-    Traceback (most recent call last):
-    ...
-    ValueError: Adam: beta1 must be in [0.0, 1.0), got 1.0
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{func}: {name} must be a finite real number, got {value!r}")
-    below = value < low or (low_open and value == low)
-    above = value > high or (high_open and value == high)
-    if below or above:
-        if high == math.inf:
-            wanted = f"> {low}" if low_open else f">= {low}"
-        else:
-            wanted = f"in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(f"{func}: {name} must be {wanted}, got {value}")
-    return float(value)
 
 
 def inverse_time_decay(c1: float, c2: float) -> Schedule:
@@ -100,11 +50,11 @@ def inverse_time_decay(c1: float, c2: float) -> Schedule:
     >>> [lr(t) for t in (0, 1, 6)]
     [0.25, 0.2, 0.1]
     """
-    c1 = _check_real(c1, "c1", "inverse_time_decay")
-    c2 = _check_real(c2, "c2", "inverse_time_decay", low_open=True)
+    c1 = check_real(c1, "c1", "inverse_time_decay")
+    c2 = check_real(c2, "c2", "inverse_time_decay", low_open=True)
 
     def schedule(t: int) -> float:
-        return c1 / (_check_whole(t, "the step t", "inverse_time_decay", low=0) + c2)
+        return c1 / (check_whole(t, "the step t", "inverse_time_decay", low=0) + c2)
 
     return schedule
 
@@ -138,12 +88,12 @@ def step_decay(lr0: float, drop: float, every: int) -> Schedule:
     >>> [lr(t) for t in (0, 9, 10, 25)]
     [0.8, 0.8, 0.4, 0.2]
     """
-    lr0 = _check_real(lr0, "lr0", "step_decay")
-    drop = _check_real(drop, "drop", "step_decay", high=1.0, low_open=True, high_open=False)
-    every = _check_whole(every, "every", "step_decay")
+    lr0 = check_real(lr0, "lr0", "step_decay")
+    drop = check_real(drop, "drop", "step_decay", high=1.0, low_open=True, high_open=False)
+    every = check_whole(every, "every", "step_decay")
 
     def schedule(t: int) -> float:
-        return lr0 * drop ** (_check_whole(t, "the step t", "step_decay", low=0) // every)
+        return lr0 * drop ** (check_whole(t, "the step t", "step_decay", low=0) // every)
 
     return schedule
 
@@ -175,12 +125,12 @@ def exponential_decay(lr0: float, gamma: float) -> Schedule:
     >>> [lr(t) for t in (0, 1, 3)]
     [2.0, 1.0, 0.25]
     """
-    lr0 = _check_real(lr0, "lr0", "exponential_decay")
-    gamma = _check_real(
+    lr0 = check_real(lr0, "lr0", "exponential_decay")
+    gamma = check_real(
         gamma, "gamma", "exponential_decay", high=1.0, low_open=True, high_open=False
     )
 
     def schedule(t: int) -> float:
-        return lr0 * gamma ** _check_whole(t, "the step t", "exponential_decay", low=0)
+        return lr0 * gamma ** check_whole(t, "the step t", "exponential_decay", low=0)
 
     return schedule

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 from tqdm.auto import tqdm
 
-from dlcore._validate import as_float_array, check_finite, check_ndim
+from dlcore._validate import as_float_array, check_finite, check_ndim, check_whole
 from dlcore.data import _as_labels, minibatches, one_hot
 from dlcore.losses import get_loss
-from dlcore.schedules import _check_whole
 
 __all__ = ["fit", "accuracy"]
 
@@ -96,8 +95,8 @@ def fit(
     params = model.params()
     dtype = params[0].dtype if params else np.float64
     X, y = _check_data(X, y, dtype, "X", "y")
-    epochs = _check_whole(epochs, "epochs", "fit")
-    batch_size = _check_whole(batch_size, "batch_size", "fit")
+    epochs = check_whole(epochs, "epochs", "fit")
+    batch_size = check_whole(batch_size, "batch_size", "fit")
     loss_fn, loss_grad = get_loss(loss)
 
     history: dict[str, list[float]] = {"loss": []}
