@@ -86,11 +86,10 @@ _UNTOUCHED = "untouched-release-check"
 def _verify(tmp: CourseLayout, chapter: str, tests: dict[str, dict]) -> list[str]:
     problems = []
     solved = execute(tmp.source_notebook(chapter))
-    for cell in solved.cells:
-        meta = nbgrader_meta(cell)
+    for index, cell in enumerate(solved.cells):
         error = error_of(cell) if cell.cell_type == "code" else None
         if error:
-            where = meta.get("grade_id") or f"cell {solved.cells.index(cell)}"
+            where = nbgrader_meta(cell).get("grade_id") or f"cell {index}"
             problems.append(f"{chapter}: the solution notebook fails {where}: {error}")
     # Hidden tests are blank in the student notebook, so grade it as a submission:
     # the autograder puts them back, exactly as it will for every student.
