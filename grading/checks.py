@@ -186,25 +186,43 @@ def assert_shape(actual: Any, shape: tuple[int, ...], *, exercise: str, name: st
         _fail(exercise, f"{name} has shape {arr.shape}, expected {tuple(shape)}.")
 
 
-def assert_equal(actual: Any, expected: Any, *, exercise: str, name: str = "the result") -> None:
-    """Check exact equality: integers, booleans, labels, strings, or arrays of them."""
+def assert_equal(
+    actual: Any, expected: Any, *, exercise: str, name: str = "the result",
+    mistakes: Mapping[str, Any] | None = None,
+) -> None:
+    """Check exact equality: integers, booleans, labels, strings, or arrays of them.
+
+    ``mistakes`` works as in :func:`assert_close`: wrong answers keyed by a description,
+    named in the message when the student's result is one of them.
+    """
+    mistakes = dict(mistakes or {})
     if isinstance(expected, (np.ndarray, list, tuple)) and not isinstance(expected, str):
         expected = np.asarray(expected)
         arr = _as_result_array(actual, exercise, name)
-        _check_shape(arr, expected, exercise, name, {})
+        _check_shape(arr, expected, exercise, name, mistakes)
         wrong = np.argwhere(arr != expected)
         if wrong.size:
             idx = tuple(int(i) for i in wrong[0])
             _fail(
                 exercise,
                 f"{name} differs at {wrong.shape[0]} of {expected.size} positions; first at "
-                f"index {idx}: got {_plain(arr[idx])!r}, expected {_plain(expected[idx])!r}.",
+                f"index {idx}: got {_plain(arr[idx])!r}, expected {_plain(expected[idx])!r}."
+                + _likely_cause(_matching_mistake(arr, mistakes)),
             )
         return
     if actual is None and expected is not None:
         _fail(exercise, f"{name} is None: did you forget `return`?")
     if actual != expected:
-        _fail(exercise, f"{name} is {_plain(actual)!r}, expected {_plain(expected)!r}.")
+        hint = next((d for d, w in mistakes.items() if _same_value(actual, w)), None)
+        _fail(exercise, f"{name} is {_plain(actual)!r}, expected {_plain(expected)!r}."
+                        + _likely_cause(hint))
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    except (TypeError, ValueError):
+        return False
 
 
 def _plain(value: Any) -> Any:
@@ -329,10 +347,12 @@ def _check_values(arr, expected, exercise, name, rtol, atol, batch_size, mistake
     if arr.dtype.kind == "f" and not np.isfinite(arr).all() and np.isfinite(expected).all():
         idx = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
         where = f" (first at index {idx})" if arr.ndim else ""
+        hint = _matching_mistake(arr, mistakes)
         _fail(
             exercise,
-            f"{name} contains {arr[idx]}{where} where a finite number was expected. "
-            "Look for overflow in exp, log of 0, or a division by zero.",
+            f"{name} contains {arr[idx]}{where} where a finite number was expected."
+            + (_likely_cause(hint) if hint else
+               " Look for overflow in exp, log of 0, or a division by zero."),
         )
     close = np.isclose(arr, expected, rtol=rtol, atol=atol)
     if close.all():
@@ -353,7 +373,9 @@ def _check_values(arr, expected, exercise, name, rtol, atol, batch_size, mistake
 def _matching_mistake(arr: np.ndarray, mistakes: Mapping[str, Any]) -> str | None:
     for description, wrong in mistakes.items():
         wrong = np.asarray(wrong)
-        if wrong.shape == arr.shape and np.allclose(arr, wrong, rtol=1e-6, atol=1e-9):
+        if wrong.shape != arr.shape or wrong.dtype.kind not in "biuf":
+            continue
+        if np.allclose(arr, wrong, rtol=1e-6, atol=1e-9, equal_nan=True):
             return description
     return None
 

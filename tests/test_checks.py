@@ -194,3 +194,18 @@ def test_assert_independent_checks_classes():
         checks.assert_independent(Inherited, exercise="ex")
     with fails("uses dlcore"):
         checks.assert_independent(Delegating, exercise="ex")
+
+
+def test_assert_equal_names_a_listed_mistake():
+    cm = np.array([[2, 0], [1, 1]])
+    with fails("Likely cause: rows and columns swapped"):
+        checks.assert_equal(cm.T, cm, exercise="ex", mistakes={"rows and columns swapped": cm.T})
+    with fails("is 3, expected 4. Likely cause: counted from 1"):
+        checks.assert_equal(3, 4, exercise="ex", mistakes={"counted from 1": 3})
+
+
+def test_a_listed_mistake_may_hold_nan():
+    shifted = np.array([np.nan, 1.0, 2.0])
+    with fails("Likely cause: shifted by one"):
+        checks.assert_close(shifted, np.array([1.0, 2.0, 3.0]), exercise="ex",
+                            mistakes={"shifted by one": shifted})
