@@ -53,10 +53,13 @@ def _row(student, chapter, score, max_score, entry, manual=None) -> dict:
         state = "graded"
     else:
         state, score = "missing", 0.0
-    fmt = lambda v: "" if v is None else f"{v:g}"  # noqa: E731
-    return {"student": student, "chapter": chapter, "score": fmt(score),
-            "max_score": fmt(max_score), "status": state,
+    return {"student": student, "chapter": chapter, "score": _number(score),
+            "max_score": _number(max_score), "status": state,
             "needs_manual_grade": "" if manual is None else ("yes" if manual else "no")}
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
 
 
 def export_csv(layout: CourseLayout, path: str | Path, chapters: list[str] | None = None) -> int:
