@@ -62,9 +62,16 @@ def test_notebook_skeleton(chapter):
     ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
     solutions = [i for i, c in zip(ids, nb.cells, strict=True)
                  if nbgrader_meta(c).get("solution") and c.cell_type == "code"]
-    assert 4 <= len(solutions) <= 8, f"{chapter}: {len(solutions)} autograded exercises"
-    for exercise in solutions:
+    exercises = [i for i in solutions if i.startswith("ex")]
+    concept_checks = [i for i in solutions if i.startswith("cc")]
+    assert sorted(exercises + concept_checks) == sorted(solutions), \
+        f"{chapter}: answer cells are named exK_… (exercises) or ccK_… (concept checks)"
+    assert 4 <= len(exercises) <= 8, f"{chapter}: {len(exercises)} autograded exercises"
+    for exercise in exercises:
         assert f"{exercise}_test" in ids and f"{exercise}_hidden" in ids, exercise
+    assert len(concept_checks) <= 4, f"{chapter}: {len(concept_checks)} concept checks"
+    for check in concept_checks:  # a one-line answer, graded by its hidden cell alone
+        assert f"{check}_hidden" in ids, check
     written = [c for c in nb.cells if c.cell_type == "markdown" and nbgrader_meta(c).get("grade")]
     assert 1 <= len(written) <= 2, f"{chapter}: written questions graded by hand"
     for cell in nb.cells:
