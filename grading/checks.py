@@ -19,9 +19,12 @@ nbgrader scores the cell as failed and the student sees one readable line.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import inspect
 import os
+import sys
 import types
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -37,7 +40,12 @@ __all__ = [
     "assert_independent",
     "call",
     "rng",
+    "REFERENCE_LIBRARIES",
 ]
+
+# Libraries that would do an exercise for the student: an answer that must be the
+# student's own may not use them, however it reaches them.
+REFERENCE_LIBRARIES = ("dlcore", "scipy", "sklearn", "torch", "tensorflow", "jax", "keras")
 
 
 class CheckFailure(AssertionError):
@@ -77,8 +85,9 @@ def call(fn: Callable, *args: Any, exercise: str, **kwargs: Any) -> Any:
         _fail(exercise, f"{name!r} is not a function (got {type(fn).__name__}).")
     originals = [copy.deepcopy(a) for a in args]
     original_kwargs = {k: copy.deepcopy(v) for k, v in kwargs.items()}
+    entered: set[str] = set()
     try:
-        result = fn(*args, **kwargs)
+        result = _watched_call(fn, args, kwargs, entered)
     except NotImplementedError as exc:
         raiser = _raising_function(exc)
         if raiser and raiser != name:
@@ -96,6 +105,7 @@ def call(fn: Callable, *args: Any, exercise: str, **kwargs: Any) -> Any:
             exercise,
             f"{name}({_describe_args(args, kwargs)}) raised {type(exc).__name__}: {exc}",
         )
+    _record_reference_use(fn, entered, exercise)
     names = _parameter_names(fn, len(args))
     pairs = zip(names, args, originals, strict=True)
     labelled = [(f"argument {label}", a, o) for label, a, o in pairs]
@@ -108,6 +118,80 @@ def call(fn: Callable, *args: Any, exercise: str, **kwargs: Any) -> Any:
                 "array instead, e.g. `x = x + 1` or `x.copy()`, never `x += 1` on an input.",
             )
     return result
+
+
+# What each student function reached while it ran under ``call`` (library modules), and
+# which functions ``assert_independent`` requires to be the student's own: one record
+# per kernel, kept beside the functions and gone with them.
+_reached: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_must_be_own: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _library_folders() -> tuple[str, ...]:
+    """Source folders of the reference libraries that are installed (none imported)."""
+    folders = []
+    for name in REFERENCE_LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            folders.append(os.path.realpath(folder) + os.sep)
+    return tuple(folders)
+
+
+_LIBRARY_FOLDERS = _library_folders()
+
+
+def _watched_call(fn: Callable, args: tuple, kwargs: dict, entered: set[str]) -> Any:
+    """``fn(*args, **kwargs)``, noting in ``entered`` every reference-library function
+    that ran during the call, however the student's code reached it."""
+
+    def profiler(frame, event, arg):
+        if event == "call":
+            filename = frame.f_code.co_filename
+            if filename.startswith(_LIBRARY_FOLDERS):
+                entered.add(f"{frame.f_globals.get('__name__', filename)}."
+                            f"{frame.f_code.co_name}")
+        elif event == "c_call":
+            module = getattr(arg, "__module__", None)
+            if isinstance(module, str) and module.partition(".")[0] in REFERENCE_LIBRARIES:
+                entered.add(f"{module}.{getattr(arg, '__name__', '?')}")
+
+    previous = sys.getprofile()
+    sys.setprofile(profiler)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        sys.setprofile(previous)
+
+
+def tracer_codes() -> set:
+    """The code that may switch the profiler on and off (for the grading sandbox's guard)."""
+    return {_watched_call.__code__}
+
+
+def _key(fn: Callable) -> Any:
+    return getattr(fn, "__func__", fn)
+
+
+def _record_reference_use(fn: Callable, entered: set[str], exercise: str) -> None:
+    try:
+        _reached.setdefault(_key(fn), set()).update(entered)
+    except TypeError:  # not weak-referenceable: nothing to remember it by
+        return
+    rule = _must_be_own.get(_key(fn))
+    if rule is not None:
+        _fail_if_reached(fn, rule, exercise)
+
+
+def _fail_if_reached(fn: Callable, prefixes: tuple[str, ...], exercise: str) -> None:
+    name = getattr(fn, "__name__", "the function")
+    used = sorted(m for m in _reached.get(_key(fn), ()) if m.partition(".")[0] in prefixes)
+    if used:
+        _fail(exercise, f"{name} ran {used[0]} while it was tested. This exercise asks you "
+                        "to write it yourself with NumPy, so it scores 0 while it calls a "
+                        "library that does it for you.")
 
 
 def _parameter_names(fn: Callable, n: int) -> list[str]:
@@ -408,14 +492,24 @@ def _diagnose(arr, expected, rtol, atol, batch_size) -> str | None:
 
 
 def assert_independent(
-    fn: Callable, *, exercise: str, forbidden: Iterable[str] = ("dlcore",)
+    fn: Callable, *, exercise: str, forbidden: Iterable[str] = REFERENCE_LIBRARIES
 ) -> None:
     """Fail if ``fn`` uses the reference library instead of implementing the idea.
 
-    Looks at every global name the function's code (and code nested in it) refers
-    to; a name bound to a module or object from one of the ``forbidden`` packages —
-    ``dlcore`` by default — is flagged. Such an answer scores 0 for the exercise:
-    the point of the exercise is to write it yourself.
+    Three looks, each catching what the others miss:
+
+    - every global name the function's code (and code nested in it) refers to: a name
+      bound to a module or object of a ``forbidden`` package is flagged;
+    - imports inside the function (``import dlcore.activations``), and the ways to
+      import by a computed name (``__import__``, ``importlib``) or to reach other code
+      (``exec``, ``eval``, ``sys.modules``);
+    - what actually ran: every call of ``fn`` through :func:`call`, before or after
+      this check, records the library functions it reached, and any in a ``forbidden``
+      package fails the exercise.
+
+    ``forbidden`` defaults to :data:`REFERENCE_LIBRARIES` (dlcore, scipy, scikit-learn,
+    PyTorch, …). Such an answer scores 0 for the exercise: the point of the exercise is
+    to write it yourself.
     """
     prefixes = tuple(forbidden)
     name = getattr(fn, "__name__", "the function")
@@ -442,6 +536,44 @@ def assert_independent(
                 "to write it yourself with NumPy, so it scores 0 while it calls the "
                 "reference library.",
             )
+    for inner in _code_objects(code, namespace):
+        for ref in inner.co_names:
+            if ref.split(".")[0] in prefixes:
+                _fail(exercise, f"{name} imports {ref}. This exercise asks you to write it "
+                                "yourself with NumPy, so it scores 0 while it uses a library "
+                                "that does it for you.")
+        indirect = sorted(_INDIRECT & set(inner.co_names))
+        if {"sys", "modules"} <= set(inner.co_names):
+            indirect.append("sys.modules")
+        if indirect:
+            _fail(exercise, f"{name} uses {indirect[0]!r}, which can reach other code by a "
+                            "computed name. Write the exercise with NumPy alone.")
+    try:
+        _must_be_own[_key(fn)] = prefixes
+    except TypeError:
+        pass
+    _fail_if_reached(fn, prefixes, exercise)
+
+
+# Ways to reach a library without naming it in the code.
+_INDIRECT = {"__import__", "importlib", "import_module", "exec", "eval", "__builtins__",
+             "builtins"}
+
+
+def _code_objects(code: types.CodeType, namespace: dict) -> list[types.CodeType]:
+    """``code``, the code nested in it, and the code of helper functions it calls."""
+    found, pending = [], [code]
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.append(current)
+        pending.extend(k for k in current.co_consts if isinstance(k, types.CodeType))
+        for ref in current.co_names:
+            value = namespace.get(ref)
+            if inspect.isfunction(value) and value.__globals__ is namespace:
+                pending.append(value.__code__)
+    return found
 
 
 def _global_references(fn: Callable, namespace: dict) -> list[tuple[str, Any]]:
@@ -472,7 +604,9 @@ def _global_references(fn: Callable, namespace: dict) -> list[tuple[str, Any]]:
 def _origin(value: Any) -> str | None:
     if isinstance(value, types.ModuleType):
         return value.__name__
+    if not callable(value):
+        return None
     module = getattr(value, "__module__", None)
-    if isinstance(module, str) and (inspect.isfunction(value) or inspect.isclass(value)):
-        return f"{module}.{getattr(value, '__qualname__', '')}"
-    return None
+    if not isinstance(module, str):  # e.g. a ufunc: its type names the library
+        module = type(value).__module__
+    return f"{module}.{getattr(value, '__qualname__', getattr(value, '__name__', ''))}"

@@ -18,8 +18,11 @@ class NbgraderError(RuntimeError):
     """An nbgrader step failed; the message carries nbgrader's own log."""
 
 
-def api_for(layout: CourseLayout, cell_timeout: int | None = None):
-    """An ``NbGraderAPI`` bound to ``layout`` with this course's settings (no config files read)."""
+def api_for(layout: CourseLayout, cell_timeout: int | None = None,
+            kernels: Config | None = None):
+    """An ``NbGraderAPI`` bound to ``layout`` with this course's settings (no config files
+    read); ``kernels`` adds settings of the kernels that run the notebooks (the grading
+    sandbox's: :meth:`grading.sandbox.Sandbox.kernel_config`)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -27,6 +30,8 @@ def api_for(layout: CourseLayout, cell_timeout: int | None = None):
     layout.grading.mkdir(parents=True, exist_ok=True)  # the gradebook's folder
     config = Config()
     configure(config, layout.root, cell_timeout=cell_timeout)
+    if kernels is not None:
+        config.merge(kernels)
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     api.log.setLevel(logging.WARNING)

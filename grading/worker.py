@@ -21,6 +21,7 @@ from pathlib import Path
 from grading.autograde import Outcome, autograde_one
 from grading.layout import CourseLayout
 from grading.nbgrader_api import api_for
+from grading.sandbox import Sandbox, scratch_folder
 
 
 def limit_memory(megabytes: int) -> None:
@@ -35,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root")
     parser.add_argument("--memory-limit-mb", type=int, default=4096)
     parser.add_argument("--cell-timeout", type=int, default=None)
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run student kernels as this user, without bubblewrap")
+    parser.add_argument("--cpu-seconds", type=int, default=900,
+                        help="CPU time one student kernel may use in all")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     # Answers go to the original stdout; anything else printed goes to stderr (the log).
@@ -42,7 +47,19 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     limit_memory(args.memory_limit_mb)
     layout = CourseLayout(Path(args.root))
-    api = api_for(layout, cell_timeout=args.cell_timeout)
+    sandbox = Sandbox(layout.root, scratch_folder(), enabled=not args.no_sandbox,
+                      cpu_seconds=args.cpu_seconds)
+    os.environ.update(sandbox.environment)
+    try:
+        api = api_for(layout, cell_timeout=args.cell_timeout, kernels=sandbox.kernel_config())
+        serve(layout, api, answers)
+    finally:
+        sandbox.close()
+    return 0
+
+
+def serve(layout: CourseLayout, api, answers) -> None:
+    """Grade each job read from stdin; answer each with one JSON line."""
     for line in sys.stdin:
         job = json.loads(line)
         try:
@@ -51,7 +68,6 @@ def main(argv: list[str] | None = None) -> int:
             outcome = Outcome(job["student"], job["chapter"],
                               status=f"failed: grading error {type(exc).__name__}: {exc}")
         answers.write(json.dumps(outcome.to_dict()) + "\n")
-    return 0
 
 
 if __name__ == "__main__":
