@@ -1,5 +1,8 @@
 """``dlcourse`` — the instructor's command: release, collect, grade, feedback, export, demo.
 
+Also ``integrity`` (the flagged submissions and why) and ``accept`` (an instructor's
+acceptance of a flagged submission's score).
+
 Run ``dlcourse --help`` or ``dlcourse <command> --help`` for the options of each step.
 """
 
@@ -72,12 +75,29 @@ def cmd_collect(args) -> int:
     return 0
 
 
+NO_SANDBOX_WARNING = """\
+WARNING: --no-sandbox. Student notebooks will run as you, with everything you can reach:
+they can read the solutions and hidden tests, other students' submissions and your files,
+change the gradebook and the course's code, use the network, and leave processes running.
+Grade this way only notebooks you trust (your own, or for a quick look), never a class."""
+
+
 def cmd_grade(args) -> int:
     from tqdm.auto import tqdm
 
     from grading.grade import find_submissions, grade_all, in_shard, parse_shard
+    from grading.sandbox import SandboxUnavailable, check_sandbox
 
     layout = _layout(args)
+    if args.no_sandbox:
+        print(NO_SANDBOX_WARNING, file=sys.stderr)
+    else:
+        try:
+            check_sandbox()
+        except SandboxUnavailable as exc:
+            print(f"dlcourse grade: refusing to grade without a sandbox.\n{exc}",
+                  file=sys.stderr)
+            return 2
     chapters = _chapters(layout, args.chapters)
     jobs = find_submissions(layout, chapters)
     if args.shard:
@@ -91,18 +111,55 @@ def cmd_grade(args) -> int:
     bar = tqdm(total=len(jobs), unit="nb", disable=args.quiet or not sys.stderr.isatty())
 
     def show(outcome) -> None:
-        score = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.graded else "-")
-        bar.write(f"{'ok  ' if outcome.graded else 'FAIL'}  {outcome.student:<20} "
-                  f"{outcome.chapter:<22} {score:>9}  {outcome.seconds:6.1f}s  {outcome.status}")
+        score = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.scored else "-")
+        mark = "ok  " if outcome.graded else "FLAG" if outcome.scored else "FAIL"
+        bar.write(f"{mark}  {outcome.student:<20} {outcome.chapter:<22} {score:>9}  "
+                  f"{outcome.seconds:6.1f}s  {outcome.status}")
         bar.update()
 
     outcomes = grade_all(layout, jobs, workers=workers, memory_limit_mb=args.memory_limit_mb,
                          cell_timeout=args.cell_timeout, max_seconds=args.max_seconds,
-                         render_figures=args.figures, on_result=show)
+                         render_figures=args.figures, sandbox=not args.no_sandbox,
+                         on_result=show)
     bar.close()
-    failed = [o for o in outcomes if not o.graded]
-    print(f"{len(outcomes) - len(failed)} graded, {len(failed)} failed")
+    graded = sum(o.graded for o in outcomes)
+    flagged = sum(o.scored and not o.graded for o in outcomes)
+    failed = len(outcomes) - graded - flagged
+    print(f"{graded} graded, {flagged} flagged, {failed} failed")
+    if flagged:
+        print("flagged scores are withheld from the export: `dlcourse integrity` shows why, "
+              "`dlcourse accept STUDENT CHAPTER` accepts one after you have read it")
     return 1 if failed else 0
+
+
+def cmd_integrity(args) -> int:
+    from grading.status import StatusBook, kind_of
+
+    layout = _layout(args)
+    status = StatusBook(layout.status_file)
+    flagged = [e for e in sorted(status.entries.values(),
+                                 key=lambda e: (e["student"], e["chapter"]))
+               if kind_of(e) == "flagged"]
+    for entry in flagged:
+        state = "accepted" if entry.get("accepted") else "score withheld"
+        print(f"{entry['student']}/{entry['chapter']}: {entry.get('score', 0):g} / "
+              f"{entry.get('max_score', 0):g} points, {state}")
+        for finding in entry.get("findings", []):
+            print(f"    {finding['cell']}, line {finding['line']}: {finding['reason']}")
+    print(f"{len(flagged)} flagged submission(s)")
+    return 0
+
+
+def cmd_accept(args) -> int:
+    from grading.status import StatusBook
+
+    layout = _layout(args)
+    status = StatusBook(layout.status_file)
+    entry = status.accept(args.student, args.chapter)
+    status.save()
+    print(f"accepted {args.student}/{args.chapter}: {entry.get('score', 0):g} / "
+          f"{entry.get('max_score', 0):g} points now count in the export")
+    return 0
 
 
 def cmd_feedback(args) -> int:
@@ -179,7 +236,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--figures", action="store_true",
                    help="draw the notebooks' figures (slower; they then appear in the feedback)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run student kernels as you, without bubblewrap (unsafe: for trusted "
+                   "notebooks only)")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("integrity", help="the flagged submissions and what was found in each")
+    p.set_defaults(func=cmd_integrity)
+
+    p = sub.add_parser("accept", help="accept a flagged submission's score after reading it")
+    p.add_argument("student")
+    p.add_argument("chapter")
+    p.set_defaults(func=cmd_accept)
 
     p = sub.add_parser("feedback", help="one HTML page per graded submission, hidden tests removed")
     p.add_argument("chapters", nargs="*", metavar="CHAPTER", help="default: all")

@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grading.autograde import Kind, Outcome
 from grading.layout import CourseLayout
 from grading.notebooks import NotebookProblem, chapter_of, nbgrader_meta, read_notebook
 from grading.status import StatusBook
@@ -75,8 +76,7 @@ def collect(layout: CourseLayout, source: Path) -> CollectReport:
             except NotebookProblem as problem:
                 named = _chapter_from_name(path.name, sorted(chapters))
                 if named:
-                    status.set(student, named, status=f"failed: {problem}", score=None,
-                               max_score=None)
+                    status.record(Outcome(student, named).fail(Kind.INVALID, str(problem)))
                     _remove_submission(layout, student, named)
                     report.problems.append(f"{rel}: {problem}; recorded as a failed "
                                            f"submission of {named} (by its file name)")
@@ -97,7 +97,7 @@ def collect(layout: CourseLayout, source: Path) -> CollectReport:
                 path = newer
             chosen[chapter] = path
         for chapter, path in sorted(chosen.items()):
-            target = layout.submitted / student / chapter / f"{chapter}.ipynb"
+            target = layout.submitted_notebook(student, chapter)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
             status.discard(student, chapter)  # a new submission: not graded yet

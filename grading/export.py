@@ -1,9 +1,11 @@
 """``dlcourse export grades.csv``: one row per student and chapter, never a silent 0.
 
 Columns: ``student, chapter, score, max_score, status, needs_manual_grade``. The status
-is ``graded``, ``failed: <reason>`` (score left empty) or ``missing`` (no submission;
-score 0). Scores come from nbgrader's gradebook, so manual grades entered in the
-formgrader are included; reasons come from ``grading/status.json``.
+is ``graded``, ``flagged: <reason>`` (score withheld until the instructor accepts it with
+``dlcourse accept``; then ``graded (accepted after review)``), ``failed: <reason>``
+(score left empty) or ``missing`` (no submission; score 0). Scores come from nbgrader's
+gradebook, so manual grades entered in the formgrader are included; reasons come from
+``grading/status.json``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import csv
 from pathlib import Path
 
 from grading.layout import CourseLayout
-from grading.status import StatusBook
+from grading.status import StatusBook, kind_of
 
 __all__ = ["grade_rows", "export_csv", "format_table"]
 
@@ -21,7 +23,7 @@ COLUMNS = ["student", "chapter", "score", "max_score", "status", "needs_manual_g
 
 def grade_rows(layout: CourseLayout, chapters: list[str] | None = None) -> list[dict]:
     """The grade table as a list of rows (dicts keyed by :data:`COLUMNS`)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     status = StatusBook(layout.status_file)
     chapters = chapters or layout.chapters()
@@ -29,7 +31,7 @@ def grade_rows(layout: CourseLayout, chapters: list[str] | None = None) -> list[
     if not layout.gradebook.is_file():
         students = sorted({e["student"] for e in status.entries.values()})
         return [_row(s, c, None, None, status.get(s, c)) for s in students for c in chapters]
-    with Gradebook(layout.db_url, "dlcourse") as gb:
+    with layout.open_gradebook() as gb:
         students = sorted({s.id for s in gb.students} |
                           {e["student"] for e in status.entries.values()})
         for student in students:
@@ -46,8 +48,12 @@ def grade_rows(layout: CourseLayout, chapters: list[str] | None = None) -> list[
 
 
 def _row(student, chapter, score, max_score, entry, manual=None) -> dict:
-    if entry and entry["status"] != "graded":
-        state, score, manual = entry["status"], None, None  # a failure has no score, not 0
+    kind = kind_of(entry) if entry else None
+    if kind == "flagged" and entry.get("accepted"):
+        state = "graded (accepted after review)"
+    elif kind is not None and kind != "graded":
+        # a failure has no score, not 0; a flagged score waits for the instructor
+        state, score, manual = entry["status"], None, None
         max_score = max_score if max_score is not None else entry.get("max_score")
     elif entry or score is not None:
         state = "graded"

@@ -16,9 +16,10 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from grading.autograde import cell_scores
+from grading.integrity import hidden_lines, leaked_lines
 from grading.layout import CourseLayout
 from grading.notebooks import error_of, nbgrader_meta, read_notebook
-from grading.status import StatusBook
+from grading.status import StatusBook, kind_of
 
 __all__ = ["sanitize", "feedback_for", "write_all_feedback"]
 
@@ -38,13 +39,46 @@ def sanitize(autograded, released) -> nbformat.NotebookNode:
             if visible != cell.source.rstrip():
                 visible = (visible + "\n\n" if visible else "") + HIDDEN_NOTE
             cell.source = visible
-        if cell.cell_type != "code":
-            continue
+        if not is_test:
+            continue  # the student's own cells keep their whole traceback: it helps most
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 # the traceback of a test cell quotes its (hidden) source: keep the message
                 output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
     return nb
+
+
+class FeedbackWithheld(Exception):
+    """A feedback page would show lines of the hidden tests or the solutions."""
+
+
+def _page_text(nb) -> str:
+    """Everything a page shows, as plain text: sources and outputs."""
+    parts = []
+    for cell in nb.cells:
+        parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            text = output.get("text", "")
+            parts.append("".join(text) if isinstance(text, list) else str(text))
+            parts += [str(v) for k, v in output.get("data", {}).items() if k.startswith("text/")]
+            parts.append(str(output.get("evalue", "")))
+            parts += [str(line) for line in output.get("traceback", [])]
+    return "\n".join(parts)
+
+
+def check_no_leak(nb, layout: CourseLayout, student: str, chapter: str) -> None:
+    """Raise :class:`FeedbackWithheld` if the page would quote a line of the hidden tests or
+    the solutions that is not the student's own code (defence in depth: the sandbox keeps
+    the solutions out of the kernel's reach, and test cells show their released source)."""
+    secret = hidden_lines(read_notebook(layout.source_notebook(chapter)),
+                          read_notebook(layout.release_notebook(chapter)))
+    submitted = read_notebook(layout.submitted_notebook(student, chapter))
+    own = [c.source for c in submitted.cells if c.cell_type == "code"]
+    leaks = leaked_lines(_page_text(nb), secret, own)
+    if leaks:
+        raise FeedbackWithheld(
+            f"{student}/{chapter}: feedback withheld, the page would show {len(leaks)} line(s) "
+            f"of the hidden tests or solutions, e.g. {leaks[0]!r}")
 
 
 def _summary_cell(nb, scores: dict[str, float], student: str, chapter: str):
@@ -76,13 +110,18 @@ def _summary_cell(nb, scores: dict[str, float], student: str, chapter: str):
 
 
 def feedback_for(layout: CourseLayout, student: str, chapter: str) -> Path:
-    """Write the feedback page of one graded submission; return its path."""
-    autograded = read_notebook(layout.autograded / student / chapter / f"{chapter}.ipynb")
+    """Write the feedback page of one graded submission; return its path.
+
+    Raises :class:`FeedbackWithheld` (and writes nothing) when the page would show a line
+    of the hidden tests or the solutions.
+    """
+    autograded = read_notebook(layout.autograded_notebook(student, chapter))
     released = read_notebook(layout.release_notebook(chapter))
     nb = sanitize(autograded, released)
+    check_no_leak(nb, layout, student, chapter)
     nb.cells.insert(0, _summary_cell(nb, cell_scores(layout, student, chapter), student, chapter))
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    target = layout.feedback / student / chapter / f"{chapter}.html"
+    target = layout.feedback_page(student, chapter)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")
     return target
@@ -95,8 +134,11 @@ def write_all_feedback(layout: CourseLayout, chapters: list[str]) -> tuple[list[
     for entry in sorted(status.entries.values(), key=lambda e: (e["student"], e["chapter"])):
         if entry["chapter"] not in chapters:
             continue
-        if entry["status"] != "graded":
+        if kind_of(entry) not in ("graded", "flagged"):
             skipped.append(f"{entry['student']}/{entry['chapter']}: {entry['status']}")
             continue
-        pages.append(feedback_for(layout, entry["student"], entry["chapter"]))
+        try:
+            pages.append(feedback_for(layout, entry["student"], entry["chapter"]))
+        except FeedbackWithheld as withheld:
+            skipped.append(str(withheld))
     return pages, skipped

@@ -13,8 +13,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CourseLayout", "configure", "find_root", "DEFAULT_CELL_TIMEOUT"]
+__all__ = ["CourseLayout", "configure", "find_root", "COURSE_ID", "DEFAULT_CELL_TIMEOUT"]
 
+COURSE_ID = "dlcourse"     # nbgrader's course id, in the gradebook and its settings
 DEFAULT_CELL_TIMEOUT = 30  # seconds per notebook cell while grading
 
 
@@ -77,6 +78,21 @@ class CourseLayout:
     def release_notebook(self, chapter: str) -> Path:
         return self.course / chapter / f"{chapter}.ipynb"
 
+    def submitted_notebook(self, student: str, chapter: str) -> Path:
+        return self.submitted / student / chapter / f"{chapter}.ipynb"
+
+    def autograded_notebook(self, student: str, chapter: str) -> Path:
+        return self.autograded / student / chapter / f"{chapter}.ipynb"
+
+    def feedback_page(self, student: str, chapter: str) -> Path:
+        return self.feedback / student / chapter / f"{chapter}.html"
+
+    def open_gradebook(self):
+        """nbgrader's gradebook of this course, as a context manager (``with … as gb``)."""
+        from nbgrader.api import Gradebook
+
+        return Gradebook(self.db_url, COURSE_ID)
+
 
 def configure(c, root: str | os.PathLike, cell_timeout: int | None = None) -> None:
     """Fill an nbgrader traitlets config ``c`` with this layout's settings.
@@ -95,7 +111,7 @@ def configure(c, root: str | os.PathLike, cell_timeout: int | None = None) -> No
     if cell_timeout is None:
         cell_timeout = int(os.environ.get("DLCOURSE_CELL_TIMEOUT", DEFAULT_CELL_TIMEOUT))
     c.CourseDirectory.root = str(layout.root)
-    c.CourseDirectory.course_id = "dlcourse"
+    c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.source_directory = "solutions"
     c.CourseDirectory.release_directory = "course"
     c.CourseDirectory.submitted_directory = "grading/submitted"

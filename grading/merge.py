@@ -23,19 +23,19 @@ _COMMENT_FIELDS = ("auto_comment", "manual_comment")
 
 def merge(layout: CourseLayout, other_root: Path) -> str:
     """Merge the graded submissions under ``other_root/grading`` into ``layout``."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     other = CourseLayout(Path(other_root).resolve())
     if not other.gradebook.is_file():
         raise FileNotFoundError(f"no gradebook at {other.gradebook}: nothing to merge")
     theirs = StatusBook(other.status_file)
     ours = StatusBook(layout.status_file)
-    with Gradebook(other.db_url, "dlcourse") as src:
+    with other.open_gradebook() as src:
         submissions = [(s.assignment.name, s.student.id) for a in src.assignments
                        for s in a.submissions]
     prepare_gradebook(layout, sorted({c for c, _ in submissions}),
                       sorted({s for _, s in submissions}))
-    with Gradebook(other.db_url, "dlcourse") as src, Gradebook(layout.db_url, "dlcourse") as dst:
+    with other.open_gradebook() as src, layout.open_gradebook() as dst:
         for chapter, student in submissions:
             try:
                 dst.remove_submission(chapter, student)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from pathlib import Path
 
 from traitlets.config import Config
 
@@ -19,10 +18,11 @@ class NbgraderError(RuntimeError):
 
 
 def api_for(layout: CourseLayout, cell_timeout: int | None = None,
-            kernels: Config | None = None):
+            kernels: Config | None = None, db_url: str | None = None):
     """An ``NbGraderAPI`` bound to ``layout`` with this course's settings (no config files
     read); ``kernels`` adds settings of the kernels that run the notebooks (the grading
-    sandbox's: :meth:`grading.sandbox.Sandbox.kernel_config`)."""
+    sandbox's: :meth:`grading.sandbox.Sandbox.kernel_config`); ``db_url`` puts the
+    gradebook elsewhere (a scratch copy that registers chapters in the real one)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -32,6 +32,8 @@ def api_for(layout: CourseLayout, cell_timeout: int | None = None,
     configure(config, layout.root, cell_timeout=cell_timeout)
     if kernels is not None:
         config.merge(kernels)
+    if db_url is not None:
+        config.CourseDirectory.db_url = db_url
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     api.log.setLevel(logging.WARNING)
@@ -56,6 +58,3 @@ def run(result: dict, what: str) -> str:
         raise NbgraderError("\n".join([f"{what} failed: {last}", *errors[-5:]]))
     return log
 
-
-def submitted_notebook(layout: CourseLayout, student: str, chapter: str) -> Path:
-    return layout.submitted / student / chapter / f"{chapter}.ipynb"

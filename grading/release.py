@@ -16,10 +16,11 @@ from pathlib import Path
 
 from grading.autograde import autograde_one, cell_scores
 from grading.layout import CourseLayout
-from grading.nbgrader_api import api_for, run, submitted_notebook
+from grading.nbgrader_api import api_for, run
 from grading.notebooks import error_of, execute, graded_test_cells, nbgrader_meta, read_notebook
 
-__all__ = ["ReleaseReport", "release_chapter", "generate", "check_up_to_date"]
+__all__ = ["ReleaseReport", "release_chapter", "register_chapter", "generate",
+           "check_up_to_date"]
 
 
 @dataclass
@@ -54,6 +55,17 @@ def _scratch_copy(layout: CourseLayout, chapter: str, scratch: Path) -> CourseLa
     shutil.copytree(layout.solutions / chapter, tmp.solutions / chapter,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     return tmp
+
+
+def register_chapter(layout: CourseLayout, chapter: str) -> None:
+    """Tell ``layout``'s gradebook about ``chapter`` (its notebooks, graded cells and
+    points) without writing ``course/``: generated in a scratch folder whose gradebook is
+    the course's own."""
+    with tempfile.TemporaryDirectory(prefix=f"dlcourse-register-{chapter}-") as scratch:
+        tmp = _scratch_copy(layout, chapter, Path(scratch))
+        run(api_for(tmp, db_url=layout.db_url).generate_assignment(chapter, force=True,
+                                                                   create=True),
+            f"nbgrader generate_assignment {chapter}")
 
 
 def release_chapter(layout: CourseLayout, chapter: str, verify: bool = True) -> ReleaseReport:
@@ -93,7 +105,7 @@ def _verify(tmp: CourseLayout, chapter: str, tests: dict[str, dict]) -> list[str
             problems.append(f"{chapter}: the solution notebook fails {where}: {error}")
     # Hidden tests are blank in the student notebook, so grade it as a submission:
     # the autograder puts them back, exactly as it will for every student.
-    submission = submitted_notebook(tmp, _UNTOUCHED, chapter)
+    submission = tmp.submitted_notebook(_UNTOUCHED, chapter)
     submission.parent.mkdir(parents=True)
     shutil.copy(tmp.release_notebook(chapter), submission)
     outcome = autograde_one(tmp, _UNTOUCHED, chapter)

@@ -39,6 +39,7 @@ __all__ = [
     "SandboxSettings",
     "Sandbox",
     "find_bwrap",
+    "check_sandbox",
     "bwrap_command",
     "INSTALL_HINT",
 ]
@@ -108,6 +109,29 @@ def find_bwrap() -> str:
     if not path:
         raise SandboxUnavailable(INSTALL_HINT)
     return path
+
+
+def check_sandbox() -> str:
+    """Make sure bubblewrap is installed and can make a sandbox on this machine; return
+    its path. Raises :class:`SandboxUnavailable` saying what to do otherwise."""
+    import subprocess
+
+    bwrap = find_bwrap()
+    probe = [bwrap, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "--dev", "/dev",
+             "--proc", "/proc", "--die-with-parent"]
+    if os.geteuid() != 0:
+        probe.append("--unshare-user")
+    try:
+        result = subprocess.run([*probe, "true"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SandboxUnavailable(f"{bwrap} could not be run: {exc}\n{INSTALL_HINT}") from None
+    if result.returncode != 0:
+        raise SandboxUnavailable(
+            f"{bwrap} cannot create a sandbox here: {result.stderr.strip()}\n"
+            "Unprivileged user namespaces may be switched off (see "
+            "/proc/sys/kernel/unprivileged_userns_clone, or your distribution's AppArmor "
+            "setting for bwrap); grading as root also works.")
+    return bwrap
 
 
 def _python_paths(course_root: Path) -> list[str]:

@@ -13,7 +13,15 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["StatusBook"]
+__all__ = ["StatusBook", "kind_of"]
+
+
+def kind_of(entry: dict) -> str:
+    """The outcome's kind (``graded``, ``flagged``, ``timeout``, …) of a status entry."""
+    if "kind" in entry:
+        return entry["kind"]
+    status = entry.get("status", "")
+    return status.split(":")[0] if status.startswith(("graded", "flagged")) else "failed"
 
 
 class StatusBook:
@@ -35,6 +43,20 @@ class StatusBook:
     def set(self, student: str, chapter: str, **fields) -> None:
         self.entries[self.key(student, chapter)] = {"student": student, "chapter": chapter,
                                                     **fields}
+
+    def record(self, outcome) -> None:
+        """Keep an :class:`~grading.autograde.Outcome` (its kind, reason, score, findings)."""
+        fields = outcome.to_dict()
+        self.set(fields.pop("student"), fields.pop("chapter"), **fields)
+
+    def accept(self, student: str, chapter: str) -> dict:
+        """The instructor read a flagged submission and accepts its score."""
+        entry = self.get(student, chapter)
+        if entry is None or kind_of(entry) != "flagged":
+            state = entry["status"] if entry else "not graded"
+            raise ValueError(f"{student}/{chapter} is not flagged ({state}); nothing to accept")
+        entry["accepted"] = True
+        return entry
 
     def discard(self, student: str, chapter: str) -> None:
         self.entries.pop(self.key(student, chapter), None)

@@ -102,7 +102,7 @@ def graded(tmp_path_factory):
                     layout, chapter, overrides={exercise: source})
             jobs = []
             for student, nb in submissions.items():
-                path = layout.submitted / student / chapter / f"{chapter}.ipynb"
+                path = layout.submitted_notebook(student, chapter)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 nbformat.write(nb, path)
                 jobs.append(Submission(chapter, student))
