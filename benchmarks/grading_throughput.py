@@ -3,7 +3,8 @@
 All grade the same N solved submissions of one chapter, each in its own scratch copy of
 the course, in the same run:
 
-- serial: ``nbgrader autograde CHAPTER`` (one process, one submission after another);
+- serial: ``nbgrader autograde CHAPTER`` (one process, one submission after another, no
+  sandbox: nbgrader has none);
 - shared gradebook: ``dlcourse grade --jobs 2`` (two long-lived workers, one sqlite gradebook),
   as it runs by default (figures not drawn) and with ``--figures`` (the same work as nbgrader);
 - per-worker gradebooks: two ``dlcourse grade --shard i/2 --jobs 1`` at once, each in its own
@@ -92,6 +93,7 @@ def main() -> int:
         serial = _scratch(Path(tmp), "serial", args.chapter, args.students)
         parallel = _scratch(Path(tmp), "parallel", args.chapter, args.students)
         figures = _scratch(Path(tmp), "figures", args.chapter, args.students)
+        unsandboxed = _scratch(Path(tmp), "unsandboxed", args.chapter, args.students)
         ncpu = os.cpu_count() or 1
         busy0, ours0 = _cpu_jiffies()
         wall0 = time.perf_counter()
@@ -101,6 +103,9 @@ def main() -> int:
                              "--jobs", str(args.jobs), "--quiet"], parallel.root)
         t_figures = _timed([str(bindir / "dlcourse"), "--root", str(figures.root), "grade",
                             "--jobs", str(args.jobs), "--quiet", "--figures"], figures.root)
+        t_unsandboxed = _timed([str(bindir / "dlcourse"), "--root", str(unsandboxed.root),
+                                "grade", "--jobs", str(args.jobs), "--quiet", "--no-sandbox"],
+                               unsandboxed.root)
         t_merged = _per_worker_gradebooks(Path(tmp), args.chapter, args.students,
                                           str(bindir / "dlcourse"))
         wall = time.perf_counter() - wall0
@@ -114,11 +119,16 @@ def main() -> int:
           f"({t_parallel / args.students:.2f} s per submission)")
     print(f"dlcourse grade --jobs {args.jobs} --figures: {t_figures:7.1f} s "
           f"({t_figures / args.students:.2f} s per submission)")
+    print(f"dlcourse grade --jobs {args.jobs} --no-sandbox: {t_unsandboxed:7.1f} s "
+          f"({t_unsandboxed / args.students:.2f} s per submission)")
     print(f"2 shards, own gradebooks, merged:   {t_merged:7.1f} s "
           f"({t_merged / args.students:.2f} s per submission)")
     print(f"speed-up, shared gradebook:      {t_serial / t_parallel:.2f}x  (target >= 1.7x)")
     print(f"speed-up, shared gradebook, figures drawn: {t_serial / t_figures:.2f}x")
     print(f"speed-up, per-worker gradebooks: {t_serial / t_merged:.2f}x")
+    cost = (t_parallel - t_unsandboxed) * args.jobs / args.students
+    print(f"sandbox cost: {cost:+.2f} s of worker time per submission "
+          f"({t_parallel / t_unsandboxed:.2f}x the unsandboxed time)")
     print(f"CPU used by other processes meanwhile: {100 * others:.0f}% of the machine"
           + ("  (high: figures are unreliable)" if others > 0.15 else ""))
     return 0

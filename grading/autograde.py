@@ -67,6 +67,13 @@ class Outcome:
             return f"flagged: {self.reason}"
         return f"failed: {self.reason}"
 
+    def summary(self) -> str:
+        """The status line ``dlcourse grade`` prints for this submission."""
+        score = f"{self.score:g}/{self.max_score:g}" if self.scored else "-"
+        mark = "ok  " if self.graded else "FLAG" if self.scored else "FAIL"
+        return (f"{mark}  {self.student:<20} {self.chapter:<22} {score:>9}  "
+                f"{self.seconds:6.1f}s  {self.status}")
+
     def fail(self, kind: Kind, reason: str, transient: bool = False) -> Outcome:
         self.kind, self.reason, self.transient = kind, reason, transient
         return self

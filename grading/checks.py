@@ -85,7 +85,7 @@ def call(fn: Callable, *args: Any, exercise: str, **kwargs: Any) -> Any:
         _fail(exercise, f"{name!r} is not a function (got {type(fn).__name__}).")
     originals = [copy.deepcopy(a) for a in args]
     original_kwargs = {k: copy.deepcopy(v) for k, v in kwargs.items()}
-    entered: set[str] = set()
+    entered: dict[str, None] = {}  # in the order they ran
     try:
         result = _watched_call(fn, args, kwargs, entered)
     except NotImplementedError as exc:
@@ -143,7 +143,7 @@ def _library_folders() -> tuple[str, ...]:
 _LIBRARY_FOLDERS = _library_folders()
 
 
-def _watched_call(fn: Callable, args: tuple, kwargs: dict, entered: set[str]) -> Any:
+def _watched_call(fn: Callable, args: tuple, kwargs: dict, entered: dict[str, None]) -> Any:
     """``fn(*args, **kwargs)``, noting in ``entered`` every reference-library function
     that ran during the call, however the student's code reached it."""
 
@@ -151,12 +151,12 @@ def _watched_call(fn: Callable, args: tuple, kwargs: dict, entered: set[str]) ->
         if event == "call":
             filename = frame.f_code.co_filename
             if filename.startswith(_LIBRARY_FOLDERS):
-                entered.add(f"{frame.f_globals.get('__name__', filename)}."
-                            f"{frame.f_code.co_name}")
+                entered.setdefault(f"{frame.f_globals.get('__name__', filename)}."
+                                   f"{frame.f_code.co_name}")
         elif event == "c_call":
             module = getattr(arg, "__module__", None)
             if isinstance(module, str) and module.partition(".")[0] in REFERENCE_LIBRARIES:
-                entered.add(f"{module}.{getattr(arg, '__name__', '?')}")
+                entered.setdefault(f"{module}.{getattr(arg, '__name__', '?')}")
 
     previous = sys.getprofile()
     sys.setprofile(profiler)
@@ -175,9 +175,9 @@ def _key(fn: Callable) -> Any:
     return getattr(fn, "__func__", fn)
 
 
-def _record_reference_use(fn: Callable, entered: set[str], exercise: str) -> None:
+def _record_reference_use(fn: Callable, entered: dict[str, None], exercise: str) -> None:
     try:
-        _reached.setdefault(_key(fn), set()).update(entered)
+        _reached.setdefault(_key(fn), {}).update(entered)
     except TypeError:  # not weak-referenceable: nothing to remember it by
         return
     rule = _must_be_own.get(_key(fn))
@@ -187,7 +187,7 @@ def _record_reference_use(fn: Callable, entered: set[str], exercise: str) -> Non
 
 def _fail_if_reached(fn: Callable, prefixes: tuple[str, ...], exercise: str) -> None:
     name = getattr(fn, "__name__", "the function")
-    used = sorted(m for m in _reached.get(_key(fn), ()) if m.partition(".")[0] in prefixes)
+    used = [m for m in _reached.get(_key(fn), ()) if m.partition(".")[0] in prefixes]
     if used:
         _fail(exercise, f"{name} ran {used[0]} while it was tested. This exercise asks you "
                         "to write it yourself with NumPy, so it scores 0 while it calls a "

@@ -111,10 +111,7 @@ def cmd_grade(args) -> int:
     bar = tqdm(total=len(jobs), unit="nb", disable=args.quiet or not sys.stderr.isatty())
 
     def show(outcome) -> None:
-        score = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.scored else "-")
-        mark = "ok  " if outcome.graded else "FLAG" if outcome.scored else "FAIL"
-        bar.write(f"{mark}  {outcome.student:<20} {outcome.chapter:<22} {score:>9}  "
-                  f"{outcome.seconds:6.1f}s  {outcome.status}")
+        bar.write(outcome.summary())
         bar.update()
 
     outcomes = grade_all(layout, jobs, workers=workers, memory_limit_mb=args.memory_limit_mb,

@@ -13,11 +13,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from grading.autograde import Kind
 from grading.layout import CourseLayout
 
-__all__ = ["SAMPLES", "run_demo"]
+__all__ = ["SAMPLES", "EXPECTED", "run_demo"]
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
+# How each sample must come out: anything else means the course or the grader is broken.
+EXPECTED = {"alice": Kind.GRADED, "bob": Kind.GRADED, "carol": Kind.GRADED,
+            "dana": Kind.INVALID}
 
 
 def _step(title: str) -> None:
@@ -25,8 +29,17 @@ def _step(title: str) -> None:
 
 
 def run_demo(root: Path, workdir: Path | None = None, jobs: int = 2) -> int:
-    """Run the demo for the course at ``root``; return the exit status (0 = as expected)."""
-    from grading.cli import main as dlcourse
+    """Run the demo for the course at ``root``; return the exit status (0 = as expected).
+
+    Each step is the library function behind the ``dlcourse`` command of the same name,
+    and each result is checked: a release that fails, a sample not collected or graded
+    otherwise than :data:`EXPECTED` says, or a missing feedback page ends the demo with 1.
+    """
+    from grading.collect import collect
+    from grading.export import export_csv, format_table, grade_rows
+    from grading.feedback import write_all_feedback
+    from grading.grade import find_submissions, grade_all
+    from grading.release import release_chapter
 
     if not SAMPLES.is_dir():
         raise FileNotFoundError(f"no sample submissions at {SAMPLES}")
@@ -40,21 +53,47 @@ def run_demo(root: Path, workdir: Path | None = None, jobs: int = 2) -> int:
     shutil.copy(source.root / "nbgrader_config.py", scratch.root / "nbgrader_config.py")
     chapters = sorted({p.stem.split(" ")[0] for p in SAMPLES.rglob("*.ipynb")}
                       & set(scratch.chapters())) or scratch.chapters()[:1]
-    r = ["--root", str(scratch.root)]
     print(f"demo course copy: {scratch.root}")
 
     _step("1. release: prove the solution, generate the student notebook")
-    if dlcourse([*r, "release", *chapters]) != 0:
-        return 1
+    for chapter in chapters:
+        report = release_chapter(scratch, chapter)
+        print(f"{'ok  ' if report.ok else 'FAIL'}  {chapter}: {report.n_tests} autograded "
+              f"test cells, {report.points:g} points", *report.problems, sep="\n      ")
+        if not report.ok:
+            return 1
     _step(f"2. collect: import {SAMPLES} (as an LMS download unpacks)")
-    dlcourse([*r, "collect", str(SAMPLES)])
-    _step(f"3. grade: {jobs} parallel workers")
-    dlcourse([*r, "grade", "--jobs", str(jobs), "--quiet"])  # non-zero: the broken file
+    collected = collect(scratch, SAMPLES)
+    for student, chapter, name in collected.collected:
+        print(f"ok    {student}: {name} -> {chapter}")
+    for problem in collected.problems:
+        print(f"WARN  {problem}")
+    _step(f"3. grade: {jobs} parallel workers, each kernel in a sandbox")
+    outcomes = grade_all(scratch, find_submissions(scratch, chapters), workers=jobs,
+                         on_result=lambda o: print(o.summary(), flush=True))
+    kinds = {o.student: o.kind for o in outcomes}
+    kinds.update({e["student"]: Kind(e["kind"]) for e in _status_entries(scratch)
+                  if e["student"] not in kinds})
+    unexpected = {s: k.value for s, k in kinds.items() if EXPECTED.get(s) != k}
     _step("4. feedback: one HTML page per graded submission")
-    dlcourse([*r, "feedback"])
+    pages, skipped = write_all_feedback(scratch, chapters)
+    for page in pages:
+        print(f"ok    {page.relative_to(scratch.root)}")
+    for note in skipped:
+        print(f"skip  {note}")
     _step("5. export: the grade table")
     csv_path = base / "grades.csv"
-    dlcourse([*r, "export", str(csv_path), "--chapters", *chapters])
+    export_csv(scratch, csv_path, chapters)
+    print(format_table(grade_rows(scratch, chapters)))
     print(f"\nEverything the demo made is in {base}: open the feedback pages in "
           f"{scratch.feedback} in a browser.")
+    if unexpected or len(pages) != sum(k == Kind.GRADED for k in EXPECTED.values()):
+        print(f"UNEXPECTED: {unexpected or 'feedback pages missing'}")
+        return 1
     return 0
+
+
+def _status_entries(layout: CourseLayout) -> list[dict]:
+    from grading.status import StatusBook
+
+    return list(StatusBook(layout.status_file).entries.values())

@@ -73,7 +73,7 @@ def check_no_leak(nb, layout: CourseLayout, student: str, chapter: str) -> None:
     secret = hidden_lines(read_notebook(layout.source_notebook(chapter)),
                           read_notebook(layout.release_notebook(chapter)))
     submitted = read_notebook(layout.submitted_notebook(student, chapter))
-    own = [c.source for c in submitted.cells if c.cell_type == "code"]
+    own = [c.source for c in submitted.cells]  # the student's code and written answers
     leaks = leaked_lines(_page_text(nb), secret, own)
     if leaks:
         raise FeedbackWithheld(

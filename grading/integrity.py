@@ -324,8 +324,8 @@ def scan_outputs(autograded) -> list[Finding]:
 
 def hidden_lines(solution, released) -> set[str]:
     """Lines of the solutions and hidden tests that the released notebook does not show
-    (stripped; short or blank lines left out, since they say nothing on their own)."""
-    shown = {line.strip() for cell in released.cells for line in cell.source.splitlines()}
+    (stripped; lines under 20 characters left out, since they say little on their own)."""
+    shown = "\n".join(cell.source for cell in released.cells)
     secret = set()
     for cell in solution.cells:
         inside = False
@@ -337,7 +337,7 @@ def hidden_lines(solution, released) -> set[str]:
             if text.startswith("### END SOLUTION") or text.startswith("### END HIDDEN"):
                 inside = False
                 continue
-            if inside and len(text) >= 12 and text not in shown:
+            if inside and len(text) >= 20 and text not in shown:
                 secret.add(text)
     return secret
 

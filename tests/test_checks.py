@@ -209,3 +209,55 @@ def test_a_listed_mistake_may_hold_nan():
     with fails("Likely cause: shifted by one"):
         checks.assert_close(shifted, np.array([1.0, 2.0, 3.0]), exercise="ex",
                             mistakes={"shifted by one": shifted})
+
+
+def _answer(source: str, name: str = "answer"):
+    namespace = {"np": np}
+    exec(source, namespace)  # a student's cell
+    return namespace[name]
+
+
+@pytest.mark.parametrize("source", [
+    "def answer(z):\n    import dlcore.activations\n    return dlcore.activations.sigmoid(z)",
+    "def answer(z):\n    from dlcore import sigmoid as s\n    return s(z)",
+    "def answer(z):\n    return __import__('dl' + 'core').sigmoid(z)",
+    "def answer(z):\n    import importlib\n    return importlib.import_module('dlcore').sigmoid(z)",
+    "def answer(z):\n    import scipy.special\n    return scipy.special.expit(z)",
+])
+def test_assert_independent_sees_imports_inside_the_function(source):
+    answer = _answer(source)
+    with pytest.raises(CheckFailure, match=r"\[ex\] answer (imports|uses)"):
+        checks.assert_independent(answer, exercise="ex")
+
+
+def test_assert_independent_sees_what_ran_however_it_was_reached():
+    # the library is reached through an object the parser cannot follow
+    answer = _answer("def answer(z):\n    return HELPERS['f'](z)")
+    answer.__globals__["HELPERS"] = {"f": dlcore.sigmoid}
+    z = np.array([0.0, 1.0])
+    checks.call(answer, z, exercise="ex")  # the visible test runs it first
+    with pytest.raises(CheckFailure, match=r"answer ran dlcore\.activations\.sigmoid"):
+        checks.assert_independent(answer, exercise="ex")
+    later = _answer("def answer(z):\n    return HELPERS['f'](z)")
+    later.__globals__["HELPERS"] = {"f": dlcore.sigmoid}
+    checks.assert_independent(later, exercise="ex")  # nothing to see before it runs
+    with pytest.raises(CheckFailure, match="ran dlcore"):
+        checks.call(later, z, exercise="ex")  # the hidden test runs it after the check
+
+
+def test_assert_independent_passes_numpy_only_answers_that_run():
+    answer = _answer("def answer(z):\n    return 1 / (1 + np.exp(-z))")
+    checks.call(answer, np.array([0.0]), exercise="ex")
+    checks.assert_independent(answer, exercise="ex")
+    checks.call(answer, np.array([1.0]), exercise="ex")
+
+
+def test_importing_checks_loads_no_instructor_tooling():
+    import subprocess
+    import sys
+
+    code = ("import sys, grading.checks; print(sorted(m for m in sys.modules if m.startswith("
+            "('nbgrader', 'nbconvert', 'nbclient', 'jupyter_client', 'grading.'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "['grading.checks']"

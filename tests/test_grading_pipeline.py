@@ -26,7 +26,9 @@ from grading.status import StatusBook
 pytestmark = pytest.mark.slow
 
 WRONG_ADD_ONE = {"ex1_add_one": "def add_one(x):\n    return x + 2"}
-CELL_TIMEOUT = "4"  # seconds; keeps the infinite-loop cases short
+# seconds per cell: short enough for the infinite-loop cases, long enough that a 100 MB
+# print finishes on a loaded 2-core machine
+CELL_TIMEOUT = "12"
 
 
 @pytest.fixture(scope="module")
@@ -129,18 +131,16 @@ def test_release_refuses_a_test_that_passes_on_the_stub(tmp_path):
     assert len(report.problems) == 1, report.problems
 
 
-def test_release_check_reports_a_stale_student_notebook(course, capsys):
-    assert dlcourse(["--root", str(course.root), "release", "--check", CHAPTER]) == 0
-    source = course.source_notebook(CHAPTER)
-    original = source.read_bytes()
-    try:
-        nb = read_notebook(source)
-        nb.cells[0].source += "\n\nA new sentence."
-        nbformat.write(nb, source)
-        assert dlcourse(["--root", str(course.root), "release", "--check", CHAPTER]) == 1
-        assert "STALE" in capsys.readouterr().out
-    finally:
-        source.write_bytes(original)
+def test_release_check_reports_a_stale_student_notebook(course, capsys, tmp_path):
+    copy = CourseLayout(tmp_path / "copy")  # its own course: the shared one stays as it is
+    shutil.copytree(course.root, copy.root, ignore=shutil.ignore_patterns("grading"))
+    assert dlcourse(["--root", str(copy.root), "release", "--check", CHAPTER]) == 0
+    source = copy.source_notebook(CHAPTER)
+    nb = read_notebook(source)
+    nb.cells[0].source += "\n\nA new sentence."
+    nbformat.write(nb, source)
+    assert dlcourse(["--root", str(copy.root), "release", "--check", CHAPTER]) == 1
+    assert "STALE" in capsys.readouterr().out
 
 
 def test_collect_matches_by_cell_ids_and_reports_the_rest(graded):
@@ -151,8 +151,8 @@ def test_collect_matches_by_cell_ids_and_reports_the_rest(graded):
     assert ("kim", OTHER_CHAPTER) in submitted and ("kim", CHAPTER) not in submitted
     assert ("leo", CHAPTER) in submitted
     assert not any(s == "ned" for s, _ in submitted)
-    assert "not valid JSON" in _status(layout, "dave")["status"]
-    assert "empty" in _status(layout, "erin")["status"]
+    assert _status(layout, "dave")["kind"] == "invalid notebook"
+    assert _status(layout, "erin")["kind"] == "invalid notebook"
 
 
 def test_grade_exits_nonzero_when_a_submission_failed(graded):
@@ -166,7 +166,7 @@ def test_grade_exits_nonzero_when_a_submission_failed(graded):
 def test_scores(graded, student, score):
     layout, _ = graded
     entry = _status(layout, student)
-    assert entry["status"] == "graded"
+    assert entry["kind"] == "graded"
     assert (entry["score"], entry["max_score"]) == (score, 7)  # 1 written point is manual
 
 
@@ -175,16 +175,17 @@ def test_other_chapter_is_graded_as_that_chapter(graded):
     assert _status(layout, "kim", OTHER_CHAPTER)["score"] == 6
 
 
-@pytest.mark.parametrize("student, reason", [
-    ("dave", "not valid JSON"),
-    ("erin", "is empty"),
-    ("frank", "kernel died while running the notebook (a crash or os._exit) (twice)"),
-    ("ivan", "ignored"),
+@pytest.mark.parametrize("student, kind", [
+    ("dave", "invalid notebook"),
+    ("erin", "invalid notebook"),
+    ("frank", "kernel died"),
+    ("ivan", "timeout"),
 ])
-def test_failures_state_their_reason(graded, student, reason):
+def test_failures_state_their_kind_and_reason(graded, student, kind):
     layout, _ = graded
     entry = _status(layout, student)
-    assert entry["status"].startswith("failed: ") and reason in entry["status"]
+    assert entry["kind"] == kind and not entry["transient"]
+    assert entry["status"] == f"failed: {entry['reason']}" and entry["reason"]
     assert entry["score"] is None
 
 
@@ -199,7 +200,7 @@ def _errors(nb) -> list[str]:
 
 def test_huge_allocation_is_a_memory_error_in_its_cell(graded):
     layout, _ = graded
-    assert _status(layout, "gina")["status"] == "graded"
+    assert _status(layout, "gina")["kind"] == "graded"
     assert "MemoryError" in _errors(_autograded(layout, "gina"))
 
 
@@ -239,7 +240,8 @@ def test_feedback_never_shows_hidden_tests(graded):
     layout, _ = graded
     assert dlcourse(["--root", str(layout.root), "feedback"]) == 0
     pages = sorted(layout.feedback.rglob("*.html"))
-    assert len(pages) >= 8
+    scored = {"alice", "bob", "carol", "gina", "hank", "judy", "kim", "leo", "mia"}
+    assert {p.parent.parent.name for p in pages} == scored
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for secret in ("BEGIN HIDDEN TESTS", "rng.integers", "x ** 2)),"):
@@ -253,9 +255,10 @@ def test_gradebook_is_consistent(graded):
     with sqlite3.connect(layout.gradebook) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         n = db.execute("SELECT COUNT(*) FROM submitted_assignment").fetchone()[0]
-    graded_entries = [e for e in StatusBook(layout.status_file).entries.values()
-                      if e["status"] == "graded"]
-    assert n >= len(graded_entries)
+    # one submission row per graded notebook, and one per notebook that failed while running
+    ran = [e for e in StatusBook(layout.status_file).entries.values()
+           if e["kind"] not in ("invalid notebook",)]
+    assert n == len(ran)
 
 
 def test_serial_grading_gives_the_same_scores(graded, tmp_path):
@@ -270,7 +273,7 @@ def test_serial_grading_gives_the_same_scores(graded, tmp_path):
     parallel = StatusBook(layout.status_file)
     for outcome in serial:
         entry = parallel.get(outcome.student, outcome.chapter)
-        assert (outcome.status, outcome.score) == (entry["status"], entry["score"]), \
+        assert (outcome.kind.value, outcome.score) == (entry["kind"], entry["score"]), \
             outcome.student
 
 

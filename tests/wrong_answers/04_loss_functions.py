@@ -58,4 +58,11 @@ def softmax_cross_entropy_grad(logits, y):
     "ex8_gaussian_nll": '''def gaussian_nll(mu, log_var, y):
     return float(np.mean(0.5 * (np.log(2 * np.pi) + log_var + (y - mu) ** 2 * np.exp(log_var))))
 ''',
+    # Concept checks: the classic slips.
+    # A softmax over labels that are not mutually exclusive.
+    "cc1_loss_for_task": 'cc1_loss_for_task = "A"\n',
+    # The probability of a uniform guess taken for its loss.
+    "cc2_uniform_loss": "cc2_uniform_loss = 0.1\n",
+    # sigma(0) itself instead of its slope.
+    "cc3_sigmoid_slope": "cc3_sigmoid_slope = 0.5\n",
 }
