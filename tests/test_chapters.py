@@ -3,9 +3,9 @@
 - ``course/`` is exactly what ``dlcourse release`` generates from ``solutions/``;
 - the solution passes every one of its tests, and the untouched student notebook,
   graded with the hidden tests restored, scores 0 on every autograded cell;
-- for each exercise, a classic wrong answer (``tests/wrong_answers/<chapter>.py``)
-  makes that exercise's hidden test score 0, while the full solution scores every
-  autograded point.
+- for each exercise, a classic wrong answer (``tests/wrong_answers/<chapter>.py``; an
+  exercise may list several) makes that exercise's hidden test score 0, while the full
+  solution scores every autograded point.
 
 (nbval runs each solution notebook against its stored outputs: see ``make test``.)
 """
@@ -33,12 +33,26 @@ WRONG_DIR = Path(__file__).parent / "wrong_answers"
 pytestmark = pytest.mark.slow
 
 
-def _wrong_answers(chapter: str) -> dict[str, str]:
+def _wrong_answers(chapter: str) -> dict[str, str | list[str]]:
+    """``WRONG``: answer cell id -> one wrong source, or a list of them (each must score 0)."""
     path = WRONG_DIR / f"{chapter}.py"
     spec = importlib.util.spec_from_file_location(f"wrong_{chapter}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.WRONG
+
+
+def _wrong_submissions(chapter: str) -> list[tuple[str, str, str]]:
+    """``(student, answer cell id, wrong source)`` for every wrong answer of the chapter:
+    student ``wrong-<id>`` for the first wrong source of an id, ``wrong-<id>-2``, … after."""
+    found = []
+    for cell_id, sources in _wrong_answers(chapter).items():
+        sources = [sources] if isinstance(sources, str) else list(sources)
+        assert sources, f"{chapter}: an empty list of wrong answers for {cell_id}"
+        for k, source in enumerate(sources, start=1):
+            student = f"wrong-{cell_id}" if k == 1 else f"wrong-{cell_id}-{k}"
+            found.append((student, cell_id, source))
+    return found
 
 
 def test_there_are_chapters():
@@ -97,8 +111,8 @@ def graded(tmp_path_factory):
             report = release_chapter(layout, chapter)
             assert report.ok, report.problems  # solution passes; untouched student scores 0
             submissions = {"solved": student_submission(layout, chapter)}
-            for exercise, source in _wrong_answers(chapter).items():
-                submissions[f"wrong-{exercise}"] = student_submission(
+            for student, exercise, source in _wrong_submissions(chapter):
+                submissions[student] = student_submission(
                     layout, chapter, overrides={exercise: source})
             jobs = []
             for student, nb in submissions.items():
@@ -133,11 +147,10 @@ def test_full_solution_scores_every_autograded_point(graded, chapter):
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_each_wrong_answer_fails_its_hidden_test(graded, chapter):
     layout, outcomes = graded(chapter)
-    for exercise in _wrong_answers(chapter):
-        student = f"wrong-{exercise}"
+    for student, exercise, _ in _wrong_submissions(chapter):
         assert outcomes[student].graded, outcomes[student].status
         scores = cell_scores(layout, student, chapter)
-        assert scores[f"{exercise}_hidden"] == 0, f"{chapter}: the wrong {exercise} passes"
+        assert scores[f"{exercise}_hidden"] == 0, f"{chapter}: the wrong answer {student} passes"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

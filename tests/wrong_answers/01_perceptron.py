@@ -1,7 +1,7 @@
-"""Chapter 1 (perceptron): one classic wrong answer per exercise.
+"""Chapter 1 (perceptron): one classic wrong answer per exercise and concept check.
 
-Each value replaces the whole source of that exercise's solution cell; the exercise's
-hidden test must then score 0 (see tests/test_chapters.py).
+Each value replaces the whole source of that answer cell (a list: each source in turn);
+its hidden test must then score 0 (see tests/test_chapters.py).
 """
 
 WRONG = {
@@ -59,12 +59,26 @@ WRONG = {
         "            break\n"
         "    return w, b, errors\n"
     ),
-    # Wired wrong: OR in the output unit, so NAND(x) OR OR(x) is always 1.
-    "ex7_xor_two_layer": (
-        "def xor_two_layer(X):\n"
-        "    h1 = perceptron_predict(X, *gate_weights('nand'))\n"
-        "    h2 = perceptron_predict(X, *gate_weights('or'))\n"
-        "    H = np.column_stack([h1, h2])\n"
-        "    return perceptron_predict(H, *gate_weights('or'))\n"
-    ),
+    "ex7_xor_two_layer": [
+        # Wired wrong: OR in the output unit, so NAND(x) OR OR(x) is always 1.
+        (
+            "def xor_two_layer(X):\n"
+            "    h1 = perceptron_predict(X, *gate_weights('nand'))\n"
+            "    h2 = perceptron_predict(X, *gate_weights('or'))\n"
+            "    H = np.column_stack([h1, h2])\n"
+            "    return perceptron_predict(H, *gate_weights('or'))\n"
+        ),
+        # No network at all: XOR written down as "the two inputs differ". Right answers,
+        # no perceptron, so the wiring check must fail it.
+        (
+            "def xor_two_layer(X):\n"
+            "    return (X[:, 0] != X[:, 1]).astype(int)\n"
+        ),
+    ],
+    # The distance without dividing by ||w||: |b| = 10.
+    "cc1_boundary_distance": "cc1_boundary_distance = 10.0\n",
+    # The bias left out of the update: z grows by eta * ||x||**2 = 1 only, to 0.9.
+    "cc2_z_after_update": "cc2_z_after_update = 0.9\n",
+    # NOR mistaken for the inseparable one.
+    "cc3_not_separable": 'cc3_not_separable = "a"\n',
 }

@@ -1,4 +1,4 @@
-"""Chapter 2 (gradient descent): one classic wrong answer per exercise.
+"""Chapter 2 (gradient descent): one classic wrong answer per exercise and concept check.
 
 Each value replaces the whole source of that exercise's solution cell; the exercise's
 ``_hidden`` test cell must then fail (score 0) with a message that names the mistake.
@@ -72,4 +72,10 @@ def logistic_regression_fit(X, y, lr, n_epochs):
             w = w - lr * (X.T @ (p - y)) / m
     return w, b, np.array(losses)
 ''',
+    # (c) overshoots, so it looks like divergence; but |1 - 6 * 0.3| = 0.8 < 1 shrinks w.
+    "cc1_diverging_rate": 'cc1_diverging_rate = "c"\n',
+    # The sample standard deviation (m - 1): sqrt(20 / 3) instead of sqrt(5).
+    "cc2_standardized_value": "cc2_standardized_value = (10 - 5) / np.sqrt(20 / 3)\n",
+    # Counts the full batches only (floor instead of ceil) and forgets the starting row.
+    "cc3_path_rows": "cc3_path_rows = 75\n",
 }

@@ -1,4 +1,4 @@
-"""Chapter 3: one classic wrong answer per exercise; each must score 0 on its hidden test.
+"""Chapter 3: one classic wrong answer per exercise and concept check; each must score 0.
 
 ``tests/test_chapters.py`` grades the solution with one of these answers in place of the
 exercise's solution cell and requires ``<exercise>_hidden`` to score 0.
@@ -14,8 +14,9 @@ def layer_shapes(layer_dims):
         shapes[f"b{l}"] = (layer_dims[l],)
     return shapes
 ''',
-    # The variance 2/n_in passed to rng.normal as if it were the standard deviation.
-    "ex2_initialize_parameters": '''
+    "ex2_initialize_parameters": [
+        # The variance 2/n_in passed to rng.normal as if it were the standard deviation.
+        '''
 def initialize_parameters(layer_dims, rng, init="he"):
     if init not in ("he", "xavier", "small", "zeros"):
         raise ValueError(f"unknown init {init!r}")
@@ -30,6 +31,23 @@ def initialize_parameters(layer_dims, rng, init="he"):
         params[f"b{l}"] = np.zeros(n_out)
     return params
 ''',
+        # Uniform weights with the rule's standard deviation: U(-a, a) has std a / sqrt(3).
+        # The mean and the spread are right; the distribution is not normal.
+        '''
+def initialize_parameters(layer_dims, rng, init="he"):
+    spreads = {"he": lambda n_in, n_out: np.sqrt(2.0 / n_in),
+               "xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),
+               "small": lambda n_in, n_out: 0.01, "zeros": lambda n_in, n_out: 0.0}
+    if init not in spreads:
+        raise ValueError(f"unknown init {init!r}")
+    params = {}
+    for l, (n_in, n_out) in enumerate(zip(layer_dims, layer_dims[1:]), start=1):
+        a = np.sqrt(3.0) * spreads[init](n_in, n_out)
+        W = rng.uniform(-a, a, size=(n_out, n_in)) if a > 0 else np.zeros((n_out, n_in))
+        params[f"W{l}"], params[f"b{l}"] = W, np.zeros(n_out)
+    return params
+''',
+    ],
     # The textbook softmax without subtracting the maximum: inf / inf = nan for large logits.
     "ex3_activations": '''
 def sigmoid(z):
@@ -103,4 +121,10 @@ def collapse_linear(Ws, bs):
         W = W_l @ W
     return W, bs[-1]
 ''',
+    # The transposed shape (n[l-1], n[l]): columns and rows swapped.
+    "cc1_w2_shape": "cc1_w2_shape = (8, 3)\n",
+    # The weights only, without the 58 biases.
+    "cc2_n_params": "cc2_n_params = 2720\n",
+    # "It can recover" holds for later layers, whose inputs change; not for the first one.
+    "cc3_dead_relu": "cc3_dead_relu = True\n",
 }
