@@ -4,8 +4,9 @@
 (default ``./dlcourse-notebooks``), writes the nbgrader settings that the **Validate**
 button reads there, and opens JupyterLab on that folder. A file the student has changed is
 never overwritten: ``start`` records the SHA-256 of every file it copies in
-``.dlcourse-manifest.json`` inside the folder, and only a file whose content still has its
-recorded hash counts as untouched.
+``.dlcourse/manifest.json`` inside the folder, and only a file whose content still has its
+recorded hash counts as untouched. ``.dlcourse/jupyter/`` holds the JupyterLab settings of
+the student's server: nbgrader's instructor tools (formgrader, Create Assignment) are off.
 
 - The first ``start`` copies everything.
 - A later ``start`` only restores files that are missing (delete a notebook and run
@@ -31,6 +32,7 @@ from pathlib import Path
 
 __all__ = [
     "DEFAULT_FOLDER",
+    "JUPYTER_CONFIG",
     "MANIFEST_NAME",
     "NBGRADER_CONFIG",
     "CopyReport",
@@ -38,10 +40,13 @@ __all__ = [
     "copy_course",
     "course_source",
     "main",
+    "run_start",
+    "write_jupyter_config",
 ]
 
 DEFAULT_FOLDER = "dlcourse-notebooks"
-MANIFEST_NAME = ".dlcourse-manifest.json"
+MANIFEST_NAME = ".dlcourse/manifest.json"
+JUPYTER_CONFIG_FOLDER = ".dlcourse/jupyter"
 PACKAGED_COURSE = "course"  # the folder of package data beside this module (student edition)
 _SKIPPED = {".ipynb_checkpoints", "__pycache__"}
 
@@ -54,6 +59,15 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 c.Execute.timeout = 30  # seconds one cell may run, as when the course is graded
 c.Execute.interrupt_on_timeout = True
 '''
+
+# Settings files of the student's JupyterLab (a folder on JUPYTER_CONFIG_PATH): nbgrader's
+# instructor tools have no use there; Validate, the assignment and course lists stay.
+JUPYTER_CONFIG = {
+    "labconfig/page_config.json": {"disabledExtensions": {
+        "@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:create-assignment": True}},
+    "jupyter_server_config.json": {"ServerApp": {"jpserver_extensions": {
+        "nbgrader.server_extensions.formgrader": False}}},
+}
 
 
 def course_source() -> Path:
@@ -126,7 +140,7 @@ def copy_course(source: Path, folder: Path, update: bool = False) -> CopyReport:
     source : Path
         The packaged course (see :func:`course_source`).
     folder : Path
-        The student's folder; created if missing. Its ``.dlcourse-manifest.json``
+        The student's folder; created if missing. Its ``.dlcourse/manifest.json``
         records the hash of every file copied, so later runs can tell an untouched
         copy from a file the student edited.
     update : bool
@@ -163,6 +177,7 @@ def copy_course(source: Path, folder: Path, update: bool = False) -> CopyReport:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         recorded[name] = new_hash
+    manifest_path.parent.mkdir(exist_ok=True)
     manifest_path.write_text(json.dumps({"files": recorded}, indent=1, sort_keys=True) + "\n",
                              encoding="utf-8")
     return report
@@ -194,6 +209,15 @@ def _lab_command(folder: Path, args: argparse.Namespace, lab_args: list[str]) ->
     return command + lab_args
 
 
+def write_jupyter_config(folder: Path) -> Path:
+    """Write :data:`JUPYTER_CONFIG` under ``folder/.dlcourse/jupyter``; return that path."""
+    config = Path(folder) / JUPYTER_CONFIG_FOLDER
+    for name, settings in JUPYTER_CONFIG.items():
+        (config / name).parent.mkdir(parents=True, exist_ok=True)
+        (config / name).write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
+    return config
+
+
 def run_start(args: argparse.Namespace, lab_args: list[str]) -> int:
     """Copy the course into ``args.folder``, then replace this process by JupyterLab."""
     folder = Path(args.folder).resolve()
@@ -203,11 +227,14 @@ def run_start(args: argparse.Namespace, lab_args: list[str]) -> int:
         print(f"dlcourse: {line}")
     sys.stdout.flush()
     command = _lab_command(folder, args, lab_args)
+    env = dict(os.environ)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        [str(write_jupyter_config(folder)), *filter(None, [env.get("JUPYTER_CONFIG_PATH")])])
     # Validate reads nbgrader_config.py from the server's working directory.
     os.chdir(folder)
     if os.name == "posix":
-        os.execv(command[0], command)  # Ctrl-C and signals reach JupyterLab directly
-    return subprocess.call(command)
+        os.execve(command[0], command, env)  # Ctrl-C and signals reach JupyterLab directly
+    return subprocess.call(command, env=env)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import urllib.error
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -409,6 +410,9 @@ def test_start_copies_the_course_and_jupyterlab_answers(lab):
     extensions = {ext["name"] for ext in lab.api("/lab/api/extensions")}
     assert any("nbgrader" in name for name in extensions), extensions  # Validate's button
     assert lab.api("/nbgrader_version?version=0.9.6")  # its server side
+    with pytest.raises(urllib.error.HTTPError) as refused:  # no instructor tools for students
+        lab.api("/formgrader")
+    assert refused.value.code == 404
     assert "your notebooks are in" in lab.log_tail(200)
 
 
