@@ -33,7 +33,13 @@ from traitlets.config import Config
 
 from grading import cli
 from grading.layout import configure
-from grading.start import MANIFEST_NAME, NBGRADER_CONFIG, build_parser, copy_course
+from grading.start import (
+    MANIFEST_NAME,
+    NBGRADER_CONFIG,
+    build_parser,
+    copy_course,
+    course_source,
+)
 from grading.student_edition import (
     STUDENT_MODULES,
     build_student_edition,
@@ -111,6 +117,12 @@ def test_a_file_that_was_there_before_start_counts_as_the_students(packaged, tmp
     report = copy_course(packaged, folder, update=True)
     assert report.kept_edited == ["README.md"]
     assert (folder / "README.md").read_text() == "my own notes\n"
+
+
+def test_in_the_repository_start_hands_out_course(tmp_path):
+    assert course_source() == REPO / "course"  # the student edition packs it beside start.py
+    report = copy_course(course_source(), tmp_path / "student")
+    assert {f"{c}/{c}.ipynb" for c in released_chapters(REPO)} <= set(report.added)
 
 
 def test_validate_uses_the_cell_time_limit_of_grading(monkeypatch):
