@@ -1,4 +1,5 @@
-"""``dlcourse`` — the instructor's command: release, collect, grade, feedback, export, demo.
+"""``dlcourse`` — the instructor's command: release, collect, grade, feedback, export, demo,
+build-student; and ``start``, the student's (see :mod:`grading.start`).
 
 Also ``integrity`` (the flagged submissions and why) and ``accept`` (an instructor's
 acceptance of a flagged submission's score).
@@ -199,6 +200,27 @@ def cmd_demo(args) -> int:
                     Path(args.workdir) if args.workdir else None, jobs=args.jobs)
 
 
+def cmd_build_student(args) -> int:
+    from grading.student_edition import build_student_edition
+
+    root = Path(args.root).resolve() if args.root else find_root()
+    try:
+        artefacts = build_student_edition(root, Path(args.out) if args.out else root / "dist")
+    except RuntimeError as exc:  # the build failed, or the scan found an answer
+        print(f"dlcourse: {exc}", file=sys.stderr)
+        return 1
+    for path in artefacts:
+        print(f"ok     {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    print("no solution or hidden-test line found in either file")
+    return 0
+
+
+def cmd_start(args) -> int:
+    from grading.start import run_start
+
+    return run_start(args, args.lab_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__.splitlines()[0])
     parser.add_argument("--root", help="the course repository (default: found from the "
@@ -264,13 +286,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", help="where to build the scratch copy (default: a temp folder)")
     p.add_argument("--jobs", "-j", type=int, default=2)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("build-student", help="build the student edition (wheel and sdist, "
+                       "no solutions) from course/")
+    p.add_argument("--out", metavar="DIR", help="where to write them (default: dist/)")
+    p.set_defaults(func=cmd_build_student)
+
+    from grading.start import add_start_arguments
+
+    p = sub.add_parser("start", help="what a student runs: copy the notebooks into DIR "
+                       "and open JupyterLab there")
+    add_start_arguments(p)
+    p.set_defaults(func=cmd_start)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module="nbgrader")
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, lab_args = parser.parse_known_args(argv)
+    if lab_args and args.command != "start":  # only start passes options on (to JupyterLab)
+        parser.error(f"unrecognized arguments: {' '.join(lab_args)}")
+    args.lab_args = lab_args
     try:
         return args.func(args)
     except (FileNotFoundError, ValueError) as exc:

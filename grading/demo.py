@@ -1,7 +1,8 @@
 """``dlcourse demo``: the instructor's whole flow on the sample submissions, in a scratch copy.
 
-``grading/samples/<student>/*.ipynb`` ships with the repository: a full solution, an
-untouched student notebook, a partly wrong one and a file broken in transit. The demo
+``samples/<student>/*.ipynb`` at the repository root (outside every package, so never
+installed): a full solution, an untouched student notebook, a partly wrong one and a file
+broken in transit. The demo
 copies the course to a scratch folder (so the instructor's own gradebook is never
 touched) and runs release, collect, grade, feedback and export there, printing each
 step and the grade table.
@@ -16,9 +17,8 @@ from pathlib import Path
 from grading.autograde import Kind
 from grading.layout import CourseLayout
 
-__all__ = ["SAMPLES", "EXPECTED", "run_demo"]
+__all__ = ["EXPECTED", "run_demo", "samples_folder"]
 
-SAMPLES = Path(__file__).resolve().parent / "samples"
 # How each sample must come out: anything else means the course or the grader is broken.
 EXPECTED = {"alice": Kind.GRADED, "bob": Kind.GRADED, "carol": Kind.GRADED,
             "dana": Kind.INVALID}
@@ -26,6 +26,11 @@ EXPECTED = {"alice": Kind.GRADED, "bob": Kind.GRADED, "carol": Kind.GRADED,
 
 def _step(title: str) -> None:
     print(f"\n=== {title} ===", flush=True)
+
+
+def samples_folder(root: Path) -> Path:
+    """The sample submissions of the course repository at ``root``."""
+    return Path(root) / "samples"
 
 
 def run_demo(root: Path, workdir: Path | None = None, jobs: int = 2) -> int:
@@ -41,8 +46,9 @@ def run_demo(root: Path, workdir: Path | None = None, jobs: int = 2) -> int:
     from grading.grade import find_submissions, grade_all
     from grading.release import release_chapter
 
-    if not SAMPLES.is_dir():
-        raise FileNotFoundError(f"no sample submissions at {SAMPLES}")
+    samples = samples_folder(root)
+    if not samples.is_dir():
+        raise FileNotFoundError(f"no sample submissions at {samples}")
     base = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="dlcourse-demo-"))
     scratch = CourseLayout(base / "course-copy")
     if scratch.root.exists():
@@ -51,7 +57,7 @@ def run_demo(root: Path, workdir: Path | None = None, jobs: int = 2) -> int:
     shutil.copytree(source.solutions, scratch.solutions)
     shutil.copytree(source.course, scratch.course)
     shutil.copy(source.root / "nbgrader_config.py", scratch.root / "nbgrader_config.py")
-    chapters = sorted({p.stem.split(" ")[0] for p in SAMPLES.rglob("*.ipynb")}
+    chapters = sorted({p.stem.split(" ")[0] for p in samples.rglob("*.ipynb")}
                       & set(scratch.chapters())) or scratch.chapters()[:1]
     print(f"demo course copy: {scratch.root}")
 
@@ -62,8 +68,8 @@ def run_demo(root: Path, workdir: Path | None = None, jobs: int = 2) -> int:
               f"test cells, {report.points:g} points", *report.problems, sep="\n      ")
         if not report.ok:
             return 1
-    _step(f"2. collect: import {SAMPLES} (as an LMS download unpacks)")
-    collected = collect(scratch, SAMPLES)
+    _step(f"2. collect: import {samples} (as an LMS download unpacks)")
+    collected = collect(scratch, samples)
     for student, chapter, name in collected.collected:
         print(f"ok    {student}: {name} -> {chapter}")
     for problem in collected.problems:

@@ -32,6 +32,7 @@ __all__ = [
     "find_chromium",
     "free_port",
     "solved_course_copy",
+    "solved_notebook",
 ]
 
 # Without the background-networking flags Chromium tries to reach Google's services and
@@ -69,10 +70,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def solved_notebook(repo_root: Path, chapter: str) -> nbformat.NotebookNode:
+    """The chapter's student notebook solved as a student would have it, with its outputs
+    and saved widget state cleared so everything on screen comes from the next run."""
+    nb = student_submission(CourseLayout(Path(repo_root)), chapter)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
 def solved_course_copy(repo_root: Path, dest: Path, chapter: str) -> Path:
     """Copy nbgrader_config.py, course/ and solutions/ into ``dest`` and replace the
-    chapter's student notebook with a solved one (as a student would have it), with its
-    outputs and saved widget state cleared so everything on screen comes from this run.
+    chapter's student notebook with :func:`solved_notebook`.
 
     Returns the notebook's path relative to ``dest``.
     """
@@ -82,14 +94,8 @@ def solved_course_copy(repo_root: Path, dest: Path, chapter: str) -> Path:
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     for folder in ("course", "solutions"):
         shutil.copytree(repo_root / folder, dest / folder, ignore=ignore)
-    nb = student_submission(CourseLayout(repo_root), chapter)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    nb.metadata.pop("widgets", None)
     target = CourseLayout(dest).release_notebook(chapter)
-    nbformat.write(nb, target)
+    nbformat.write(solved_notebook(repo_root, chapter), target)
     return target.relative_to(dest)
 
 
@@ -163,24 +169,12 @@ class JupyterLab:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def start(self) -> None:
-        state = self.log_path.parent / "jupyter-state"
-        settings = state / "settings"
-        for name, values in LAB_SETTINGS.items():
-            path = settings / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(values))
-        env = dict(os.environ)
-        env.update({
-            # this run's own settings, workspace and runtime files: nothing of the user's
-            # JupyterLab state is read or changed
-            "JUPYTERLAB_SETTINGS_DIR": str(settings),
-            "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"),
-            "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
-            "JUPYTER_DATA_DIR": str(state / "data"),  # e.g. the notebook-signing key
-            "PYTHONUNBUFFERED": "1",
-        })
-        env.pop("DLCOURSE_ROOT", None)  # nbgrader reads the copy's nbgrader_config.py
+    def working_directory(self) -> Path:
+        """Where the server's command runs."""
+        return self.root
+
+    def command(self) -> list[str]:
+        """The command that starts the server (run in :meth:`working_directory`)."""
         cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
                "--port", str(self.port), "--ServerApp.ip=127.0.0.1",
                "--ServerApp.port_retries=0",
@@ -189,9 +183,33 @@ class JupyterLab:
                "--ServerApp.open_browser=False"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")  # CI containers run as root
+        return cmd
+
+    def environment(self, state: Path) -> dict[str, str]:
+        """The server's environment: this one, with its JupyterLab state kept in ``state``."""
+        env = dict(os.environ)
+        env.update({
+            # this run's own settings, workspace and runtime files: nothing of the user's
+            # JupyterLab state is read or changed
+            "JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"),
+            "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
+            "JUPYTER_DATA_DIR": str(state / "data"),  # e.g. the notebook-signing key
+            "PYTHONUNBUFFERED": "1",
+        })
+        env.pop("DLCOURSE_ROOT", None)  # nbgrader reads the copy's nbgrader_config.py
+        return env
+
+    def start(self) -> None:
+        state = self.log_path.parent / "jupyter-state"
+        for name, values in LAB_SETTINGS.items():
+            path = state / "settings" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values))
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=self._log,
+        self.proc = subprocess.Popen(self.command(), cwd=self.working_directory(),
+                                     env=self.environment(state), stdout=self._log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      start_new_session=True)
         self._wait_ready()

@@ -105,13 +105,18 @@ def chromium_path() -> str:
     return path
 
 
+def emptied(folder: Path) -> Path:
+    """``folder``, created if missing, without an earlier run's screenshots and logs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in [*folder.glob("*.png"), *folder.glob("*.log")]:
+        old.unlink()
+    return folder
+
+
 @pytest.fixture(scope="module")
 def artifacts() -> Path:
     """artifacts/browser/ at the repository root, emptied of an earlier run's files."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in [*ARTIFACTS.glob("*.png"), *ARTIFACTS.glob("*.log")]:
-        old.unlink()
-    return ARTIFACTS
+    return emptied(ARTIFACTS)
 
 
 @pytest.fixture(scope="module")
@@ -282,6 +287,13 @@ def describe_stop(state, not_run) -> str:
 
 
 def test_student_notebook_in_jupyterlab(lab, notebook, page, artifacts):
+    student_session(lab, notebook, page, artifacts)
+
+
+def student_session(lab: JupyterLab, notebook: Path, page, artifacts: Path) -> None:
+    """What a student does with the solved ``notebook`` (relative to the server's root):
+    open it, find Validate, Run All, move a slider, press Validate and read its dialog.
+    Also run against the student edition by tests/test_student_edition.py."""
     stages = Stages(page, lab, artifacts)
     started = time.monotonic()
 
