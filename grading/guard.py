@@ -310,8 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     if uid is not None:
         _open_folders_on_the_way(settings["visible"])
         os.chmod("/dev/shm", 0o1777)  # shared memory (multiprocessing's semaphores)
-        for path in (settings["work"], os.environ.get("HOME", "/home/student"), "/tmp"):
+        # its own folders only: /tmp may hold the (root-owned, empty) folders that hide
+        # the course, which must stay closed to it
+        for path in (os.environ.get("HOME", "/home/student"), "/tmp/matplotlib"):
             _chown_tree(path, uid)
+        os.chmod("/tmp", 0o1777)
         _drop_privileges(uid)
     os.chdir(settings["work"])
     # No file of the submission may stand in for a library while the guard imports it;

@@ -82,7 +82,13 @@ def _label(cell, index: int) -> str:
 
 
 def _python(source: str) -> str:
-    """The cell's source as plain Python (IPython magics become calls of get_ipython)."""
+    """The cell's source as plain Python: as it is when it parses (so line numbers are the
+    cell's own), else with IPython's magics turned into calls of ``get_ipython``."""
+    try:
+        ast.parse(source)
+        return source
+    except SyntaxError:
+        pass
     try:
         from IPython.core.inputtransformer2 import TransformerManager
     except ImportError:  # pragma: no cover - IPython ships with the kernel

@@ -178,16 +178,20 @@ def bwrap_command(settings: SandboxSettings, connection_file: str, workdir: str,
         if os.path.exists(path):
             cmd += ["--ro-bind", path, path]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm"]
+    # Order matters: each mount covers what is below it. The writable scratch folders
+    # first; then the Python environment (which may live under /tmp or in the course);
+    # then an empty, root-owned folder over the course (hiding it even under /tmp); then
+    # the environment again where the course covered it; then what this kernel needs.
+    size = str(settings.tmpfs_mb * 1024 * 1024)
+    cmd += ["--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", HOME,
+            "--size", size, "--tmpfs", WORK]
     for path in settings.python_paths:
         cmd += ["--ro-bind", path, path]
-    for path in settings.hidden:  # an empty folder over the course, then what may show
+    for path in settings.hidden:
         cmd += ["--perms", "0755", "--tmpfs", path]
     for path in settings.python_paths:
         if any(path == h or path.startswith(h + os.sep) for h in settings.hidden):
             cmd += ["--ro-bind", path, path]
-    size = str(settings.tmpfs_mb * 1024 * 1024)
-    cmd += ["--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", HOME,
-            "--size", size, "--tmpfs", WORK]
     cmd += ["--ro-bind", settings.lib, LIB, "--ro-bind", workdir, SUBMISSION,
             "--ro-bind", settings.mpl_cache, MPL_CACHE,
             "--bind", settings.runtime_dir, settings.runtime_dir,

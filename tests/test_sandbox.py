@@ -9,6 +9,7 @@ The honest notebooks of the repository must pass unflagged.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import importlib.util
 import json
@@ -43,13 +44,39 @@ MARK = "dlcourse-sandbox-test-process"  # in the command line of a process an at
 FIX = "def add_one(x):\n    return x + 1\n"
 
 
-def _attacks(port: int) -> dict[str, str]:
+# Where a student would look for the course's files: every folder above the working
+# folder and above the modules it imports, the temporary and home folders, and the
+# folders the course and its tests live in on the grader's machine.
+_ROOTS = textwrap.dedent(f'''
+    import os, pathlib, dlcore, grading.checks
+    ROOTS = {{"/tmp", "/home", "/root", "/work", "/opt", "/srv", "/mnt", {str(REPO.root)!r},
+             {str(Path(__file__).resolve().parents[2])!r}}}
+    for start in (os.getcwd(), dlcore.__file__, grading.checks.__file__):
+        ROOTS.update(str(p) for p in pathlib.Path(start).resolve().parents
+                     if str(p) not in ("/", "/usr"))
+    ''')
+
+
+def _attacks(port: int, course: CourseLayout) -> dict[str, str]:
     """student -> source of their ex1 answer cell (each also solves the exercise)."""
+    targets = [course.gradebook, course.status_file, course.autograded_notebook("honest", CHAPTER),
+               course.feedback_page("honest", CHAPTER), course.source_notebook(CHAPTER),
+               REPO.root / "dlcore" / "activations.py", REPO.root / "grading" / "checks.py"]
     return {
-        "gradebook": textwrap.dedent('''
+        "scribbler": textwrap.dedent(f'''
+            import pathlib
+            for path in {[str(t) for t in targets]!r}:
+                try:
+                    pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+                    with open(path, "a") as f:
+                        f.write("written by a student")
+                    print("WROTE", path)
+                except OSError as exc:
+                    print("REFUSED", path, type(exc).__name__)
+            ''') + FIX,
+        "gradebook": _ROOTS + textwrap.dedent('''
             import glob, os, sqlite3
-            found = [p for root in ("/", "/tmp", "/home", os.getcwd(), "/work")
-                     for p in glob.glob(root + "/**/*.db", recursive=True)
+            found = [p for root in ROOTS for p in glob.glob(root + "/**/*.db", recursive=True)
                      + glob.glob(root + "/**/status.json", recursive=True)]
             print("FOUND", found)
             for path in found:
@@ -60,10 +87,10 @@ def _attacks(port: int) -> dict[str, str]:
                 except Exception as exc:
                     print("REFUSED", path, type(exc).__name__)
             ''') + FIX,
-        "reader": textwrap.dedent('''
+        "reader": _ROOTS + textwrap.dedent('''
             import glob
-            seen = [p for p in glob.glob("/**/*.ipynb", recursive=True)
-                    if not p.startswith(("/proc", "/sys"))]
+            seen = sorted({p for root in ROOTS for p in glob.glob(root + "/**/*.ipynb",
+                                                                   recursive=True)})
             print("NOTEBOOKS", seen)
             ''') + FIX,
         "writer": textwrap.dedent('''
@@ -122,7 +149,9 @@ def _attacks(port: int) -> dict[str, str]:
             except Exception as exc:
                 print("REFUSED", type(exc).__name__)
             ''') + FIX,
-        "history": "print(_ih)\n" + FIX,
+        # after ex1's hidden test has run: the input history holds its source
+        "history": ("ex2_mean_square", "print(_ih)\ndef mean_square(x):\n"
+                    "    return float(np.mean(x ** 2))\n"),
         "honest": FIX,
     }
 
@@ -160,9 +189,10 @@ def graded(tmp_path_factory, listener):
     port, _ = listener
     layout = build_fixture_course(tmp_path_factory.mktemp("course"))
     assert release_chapter(layout, CHAPTER).ok
-    attacks = _attacks(port)
+    attacks = _attacks(port, layout)
     for student, source in attacks.items():
-        nb = student_submission(layout, CHAPTER, overrides={"ex1_add_one": source})
+        cell, source = source if isinstance(source, tuple) else ("ex1_add_one", source)
+        nb = student_submission(layout, CHAPTER, overrides={cell: source})
         path = layout.submitted_notebook(student, CHAPTER)
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, path)
@@ -203,7 +233,20 @@ def test_no_notebook_but_its_own_is_visible(graded):
     layout, _, _ = graded
     out = _output(layout, "reader")
     seen = json.loads(out.split("NOTEBOOKS", 1)[1].splitlines()[0].strip().replace("'", '"'))
-    assert seen == [f"/home/student/work/{CHAPTER}.ipynb"], seen
+    # its own notebook: the working copy, and the read-only one it was made from
+    assert seen == [f"/home/student/work/{CHAPTER}.ipynb",
+                    f"/opt/dlcourse/submission/{CHAPTER}.ipynb"], seen
+
+
+def test_nothing_the_grader_keeps_can_be_written(graded):
+    layout, _, before = graded
+    out = _output(layout, "scribbler")
+    if os.geteuid() == 0:  # the kernel runs as nobody: not even its own empty folders
+        assert "WROTE" not in out and out.count("REFUSED") == 7, out
+    # written only where the sandbox's own memory is: the grader's files are as they were
+    assert {p: _digest(p) for p in before} == before
+    assert "written by a student" not in layout.gradebook.read_bytes().decode("latin-1")
+    assert "written by a student" not in layout.status_file.read_text()
 
 
 def test_the_course_files_cannot_be_changed(graded):
@@ -237,15 +280,17 @@ def test_tampering_the_parser_cannot_see_is_undone_and_flagged_at_run_time(grade
     assert scores["ex1_add_one_hidden"] == 0
 
 
-@pytest.mark.parametrize("student, reason", [
-    ("evaluator", "calls exec()"), ("spawner", "imports subprocess"),
-    ("network", "imports socket"), ("history", "input history"),
+@pytest.mark.parametrize("student, reason, cell, line", [
+    ("evaluator", "calls exec()", "ex1_add_one", 1),
+    ("spawner", "imports subprocess", "ex1_add_one", 2),
+    ("network", "imports socket", "ex1_add_one", 2),
+    ("history", "input history (_ih)", "ex2_mean_square", 1),
 ])
-def test_each_finding_names_what_where(graded, student, reason):
+def test_each_finding_names_what_where(graded, student, reason, cell, line):
     _, outcomes, _ = graded
     outcome = outcomes[student]
     assert outcome.kind == Kind.FLAGGED
-    assert any(reason in f["reason"] and f["cell"] == "ex1_add_one" and f["line"] >= 1
+    assert any(reason in f["reason"] and (f["cell"], f["line"]) == (cell, line)
                for f in outcome.findings), outcome.findings
 
 
@@ -267,15 +312,19 @@ def test_export_withholds_flagged_scores_until_accepted(graded, tmp_path):
     layout, _, _ = graded
     root = ["--root", str(layout.root)]
     out = tmp_path / "grades.csv"
-    assert dlcourse([*root, "export", str(out)]) == 0
-    rows = {r.split(",")[0]: r.split(",") for r in out.read_text().splitlines()[1:]}
-    assert rows["patcher"][2] == "" and rows["patcher"][4].startswith("flagged: ")
-    assert rows["honest"][2] == "6"
+
+    def rows() -> dict[str, dict]:
+        assert dlcourse([*root, "export", str(out)]) == 0
+        return {r["student"]: r for r in csv.DictReader(out.open())}
+
+    before = rows()
+    assert before["patcher"]["score"] == "" and before["patcher"]["status"].startswith("flagged: ")
+    assert before["evaluator"]["score"] == "" and before["honest"]["score"] == "6"
     assert dlcourse([*root, "accept", "evaluator", CHAPTER]) == 0
-    assert dlcourse([*root, "export", str(out)]) == 0
-    rows = {r.split(",")[0]: r.split(",") for r in out.read_text().splitlines()[1:]}
-    assert rows["evaluator"][2] == "6"
-    assert rows["evaluator"][4] == "graded (accepted after review)"
+    after = rows()
+    assert after["evaluator"]["score"] == "6"
+    assert after["evaluator"]["status"] == "graded (accepted after review)"
+    assert after["patcher"]["score"] == ""
     assert dlcourse([*root, "accept", "honest", CHAPTER]) == 2  # nothing to accept
 
 
