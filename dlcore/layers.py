@@ -23,7 +23,7 @@ outputs keep the layer's dtype (float64 by default); activations follow their in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -74,12 +74,12 @@ class _Layer:
 
     training: bool
 
-    def train(self, mode: bool = True):
+    def train(self, mode: bool = True) -> Self:
         """Put the layer in training mode (``mode=False``: evaluation mode); return it."""
         self.training = bool(mode)
         return self
 
-    def eval(self):
+    def eval(self) -> Self:
         """Put the layer in evaluation mode; return it. The same as ``train(False)``."""
         return self.train(False)
 
