@@ -5,10 +5,10 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from dlcore.data import load_digits, train_test_split
-from dlcore.layers import Dense, ReLU, Sequential, Sigmoid
+from dlcore.layers import BatchNorm1d, Dense, Dropout, ReLU, Sequential, Sigmoid
 from dlcore.losses import softmax_cross_entropy
 from dlcore.optimizers import SGD, Adam
-from dlcore.training import accuracy, fit
+from dlcore.training import accuracy, accuracy_score, fit
 
 
 def blobs(m=200, seed=0):
@@ -96,16 +96,31 @@ class Recorder:
 
     def __init__(self, model):
         self.model, self.input_grads, self.batch_sizes = model, [], []
+        self.forward_modes, self.predict_modes = [], []
 
     def forward(self, X):
         self.batch_sizes.append(len(X))
+        self.forward_modes.append(self.model.training)
         return self.model.forward(X)
+
+    def train(self, mode=True):
+        self.model.train(mode)
+        return self
+
+    def eval(self):
+        self.model.eval()
+        return self
+
+    @property
+    def training(self):
+        return self.model.training
 
     def backward(self, grad, input_grad=True):
         self.input_grads.append(input_grad)
         return self.model.backward(grad, input_grad=input_grad)
 
     def predict(self, X):
+        self.predict_modes.append(self.model.training)
         return self.model.predict(X)
 
     def params(self):
@@ -121,6 +136,35 @@ def test_fit_skips_the_input_gradient_and_batches_every_example():
     quiet_fit(rec, X, y, epochs=2, batch_size=20)
     assert rec.batch_sizes == [20, 20, 5] * 2
     assert rec.input_grads == [False] * 6
+
+
+def regularised_model(seed=0):
+    return Sequential(Dense(2, 8, rng=seed), ReLU(), BatchNorm1d(8), Dropout(0.5, rng=seed),
+                      Dense(8, 2, rng=seed + 1))
+
+
+def test_fit_trains_in_training_mode_validates_and_ends_in_evaluation_mode():
+    X, y = blobs(m=60)
+    X_val, y_val = blobs(m=20, seed=1)
+    model = regularised_model()
+    model.eval()  # fit switches to training mode by itself
+    rec = Recorder(model)
+    history = quiet_fit(rec, X, y, epochs=3, batch_size=20, validation=(X_val, y_val))
+    assert rec.forward_modes == [True] * 9
+    assert rec.predict_modes[-3:] == [False] * 3  # validation after each epoch
+    assert model.training is False
+    assert not any(layer.training for layer in model.layers)
+    # the validation scores are the evaluation-mode ones (no dropout, running statistics)
+    assert history["val_loss"][-1] == pytest.approx(
+        softmax_cross_entropy(model.forward(X_val), y_val))
+
+
+def test_fit_with_dropout_and_batchnorm_learns():
+    X, y = blobs()
+    model = regularised_model()
+    history = quiet_fit(model, X, y, optimizer=Adam(0.01), epochs=20)
+    assert history["loss"][-1] < history["loss"][0]
+    assert accuracy(model, X, y) > 0.95
 
 
 def test_mse_loss_uses_one_hot_targets():
@@ -186,6 +230,41 @@ def test_accuracy_by_hand():
     assert accuracy(Fixed([[0.9], [0.2], [0.6]]), np.zeros((3, 1)), [1, 0, 0]) == pytest.approx(
         2 / 3)
     assert isinstance(accuracy(Fixed(out), np.zeros((4, 3)), [1, 0, 0, 0]), float)
+
+
+def test_accuracy_score_of_labels_and_of_scores_by_hand():
+    assert accuracy_score([2, 0, 1, 1], [2, 0, 0, 1]) == 0.75
+    scores = [[0.1, 0.9, 0.0], [2.0, -1.0, 0.5], [0.2, 0.3, 0.5], [0.0, 0.0, 1.0]]
+    assert accuracy_score(scores, [1, 0, 1, 2]) == 0.75  # argmax of the rows: 1, 0, 2, 2
+    assert accuracy_score(np.array([[0.9], [0.2], [0.6]]), [1, 0, 0]) == pytest.approx(2 / 3)
+    assert accuracy_score(np.array([1.0, 0.0]), np.array([1, 1])) == 0.5  # whole floats
+    result = accuracy_score(np.array([1, 0]), np.array([1, 0]))
+    assert result == 1.0 and type(result) is float
+
+
+def test_accuracy_score_agrees_with_accuracy_of_a_model():
+    X, y = blobs(m=60)
+    model = small_model()
+    quiet_fit(model, X, y, epochs=1, optimizer=SGD(lr=0.01))
+    assert accuracy_score(model.predict(X), y) == accuracy(model, X, y)
+    assert accuracy_score(model.predict(X).argmax(axis=1), y) == accuracy(model, X, y)
+
+
+@pytest.mark.parametrize(
+    ("y_pred", "y", "match"),
+    [
+        ([0, 1, 1], [0, 1], r"y_pred and y must have the same number of rows, got shapes "
+                            r"\(3,\) and \(2,\)"),
+        (np.zeros((3, 2)), [0, 1], r"got shapes \(3, 2\) and \(2,\)"),
+        (np.zeros((2, 2, 2)), [0, 1], r"y_pred must be labels of shape \(m,\) or scores"),
+        ([0.5, 1.0], [0, 1], r"y_pred must hold integer labels"),
+        ([0, 1], [[0, 1]], r"y must be 1-D"),
+        ([], [], r"empty"),
+    ],
+)
+def test_accuracy_score_errors(y_pred, y, match):
+    with pytest.raises(ValueError, match=rf"accuracy_score: .*{match}"):
+        accuracy_score(y_pred, y)
 
 
 @pytest.mark.parametrize(
