@@ -1,4 +1,4 @@
-"""Classic wrong answers for chapter 4, one per exercise: each must fail its hidden test."""
+"""Classic wrong answers for chapter 4, one per exercise and concept check: each must fail its hidden test."""
 
 WRONG = {
     # MSE averaged over the examples only: right for one value per example, wrong for (m, k).
@@ -34,7 +34,8 @@ WRONG = {
     m = logits.shape[0]
     return float(-np.mean(np.log(np.clip(probs[np.arange(m), y], 1e-12, 1 - 1e-12))))
 ''',
-    # binary_cross_entropy_grad returns dL/dz (the gradient at the sigmoid's input), not dL/dp.
+    # The two sigmoid gradients swapped: binary_cross_entropy_grad returns dL/dz = (p - y) / n
+    # (the gradient at the sigmoid's input) and sigmoid_bce_grad returns dL/dp.
     "ex7_loss_gradients": '''def mse_grad(y_hat, y):
     return 2 * (y_hat - y) / y_hat.size
 
@@ -53,6 +54,11 @@ def softmax_cross_entropy_grad(logits, y):
     grad = np.exp(log_softmax(logits))
     grad[np.arange(m), y] -= 1
     return grad / m
+
+
+def sigmoid_bce_grad(z, y):
+    p = 0.5 * (1 + np.tanh(z / 2))
+    return (p - y) / (p * (1 - p)) / z.size
 ''',
     # The squared error multiplied by the variance instead of divided by it.
     "ex8_gaussian_nll": '''def gaussian_nll(mu, log_var, y):

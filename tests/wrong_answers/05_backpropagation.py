@@ -1,4 +1,4 @@
-"""Classic wrong answers for chapter 5 (backpropagation), one per exercise.
+"""Classic wrong answers for chapter 5 (backpropagation), one per exercise and concept check.
 
 Each value replaces the whole solution cell of its exercise; the exercise's hidden test
 must then score 0 (see tests/test_chapters.py).
@@ -87,13 +87,13 @@ def sigmoid_backward(dA, Z):
     return P - Y
 ''',
     # The activation's derivative between layers is skipped: dZ[l-1] = dA[l-1].
-    "ex6_backward_propagation": '''def backward_propagation(logits, y, caches, activation="relu"):
+    "ex6_backward_propagation": '''def backward_propagation(y, params, caches, activations):
     grads = {}
     L = len(caches)
-    dZ = softmax_cross_entropy_backward(logits, y)
+    dZ = softmax_cross_entropy_backward(caches[-1]["Z"], y)
     for l in range(L, 0, -1):
-        A_prev, W, b, Z = caches[l - 1]
-        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = affine_backward(dZ, A_prev, W)
+        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = affine_backward(
+            dZ, caches[l - 1]["A_prev"], params[f"W{l}"])
         dZ = dA_prev
     return grads
 ''',
@@ -121,7 +121,7 @@ def gradient_check(f, params, grads, eps=1e-5):
     return worst
 ''',
     # Gradient ascent: the update adds lr * dp instead of subtracting it.
-    "ex8_train_mlp": '''def train_mlp(X, y, params, *, lr, epochs, batch_size, rng=0, activation="relu"):
+    "ex8_train_mlp": '''def train_mlp(X, y, params, activations, *, lr, epochs, batch_size, rng=0):
     rng = np.random.default_rng(rng)
     params = {key: value.copy() for key, value in params.items()}
     m = len(X)
@@ -131,12 +131,19 @@ def gradient_check(f, params, grads, eps=1e-5):
         total = 0.0
         for start in range(0, m, batch_size):
             batch = order[start:start + batch_size]
-            logits, caches = forward_propagation(X[batch], params, activation)
+            logits, caches = forward_propagation(X[batch], params, activations)
             total += softmax_cross_entropy(logits, y[batch]) * len(batch)
-            grads = backward_propagation(logits, y[batch], caches, activation)
+            grads = backward_propagation(y[batch], params, caches, activations)
             for key in params:
                 params[key] = params[key] + lr * grads["d" + key]
         history.append(total / m)
     return params, history
 ''',
+    # Concept checks: the classic slips.
+    # dL/dx taken as dout times x itself (5 * 3) instead of the other input (5 * -2).
+    "cc1_multiply_grad": "cc1_multiply_grad = 15\n",
+    # The biases forgotten: only the weights counted.
+    "cc2_n_params": "cc2_n_params = 784 * 128 + 128 * 64 + 64 * 10\n",
+    # The bound on sigma' read as a bound on the whole gradient.
+    "cc3_sigmoid_bound": "cc3_sigmoid_bound = True\n",
 }

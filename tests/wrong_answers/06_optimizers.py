@@ -1,4 +1,4 @@
-"""Classic wrong answers for chapter 6 (optimizers), one per exercise.
+"""Classic wrong answers for chapter 6 (optimizers), one per exercise and concept check.
 
 Each value replaces the whole solution cell; the exercise's hidden test must score 0.
 """
@@ -64,4 +64,11 @@ WRONG = {
         "        return lr0 * gamma ** t\n"
         "    return schedule\n"
     ),
+    # Concept checks: the classic slips.
+    # The moving-average velocity (1 - mu) g / (1 - mu) = g taken for the terminal velocity.
+    "cc1_terminal_velocity": "cc1_terminal_velocity = 3\n",
+    # Adam without its bias correction: lr * 0.1 / sqrt(0.001).
+    "cc2_adam_first_step": "cc2_adam_first_step = 0.01 * 0.1 / 0.001 ** 0.5\n",
+    # Plain SGD's zigzag taken for momentum.
+    "cc3_which_path": 'cc3_which_path = "B"\n',
 }
