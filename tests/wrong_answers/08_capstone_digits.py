@@ -1,4 +1,4 @@
-"""Chapter 7 (capstone: handwritten digits): one classic wrong answer per exercise.
+"""Chapter 8 (capstone: handwritten digits): one classic wrong answer per exercise.
 
 Each value replaces the whole source of that exercise's solution cell; the exercise's
 ``_hidden`` test cell must then fail (score 0) with a message that names the mistake.
