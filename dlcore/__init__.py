@@ -4,11 +4,12 @@ One flat module per concept, in the order the course meets them::
 
     dlcore.perceptron   Perceptron (Rosenblatt's rule)
     dlcore.activations  step, sigmoid, tanh, relu, leaky_relu, softmax and their derivatives
-    dlcore.losses       mse, binary_cross_entropy, cross_entropy, softmax_cross_entropy (+ _grad)
-    dlcore.layers       Dense, ReLU, Sigmoid, Tanh, LeakyReLU, Sequential
+    dlcore.losses       mse, binary_cross_entropy, cross_entropy, softmax_cross_entropy,
+                        l2_penalty (each + _grad)
+    dlcore.layers       Dense, ReLU, Sigmoid, Tanh, LeakyReLU, Dropout, BatchNorm1d, Sequential
     dlcore.graph        Add and Multiply nodes of a computational graph
     dlcore.gradcheck    numerical_gradient, relative_error, check_model_gradients
-    dlcore.optimizers   SGD, Adagrad, RMSProp, Adam, and the learning-rate schedules
+    dlcore.optimizers   SGD, Adagrad, RMSProp, Adam, AdamW, and the learning-rate schedules
     dlcore.data         load_digits, load_mnist, one_hot, train_test_split, minibatches, logic_gate
     dlcore.training     fit, accuracy
 
@@ -46,19 +47,21 @@ from dlcore.activations import (
 from dlcore.data import load_digits, load_mnist, logic_gate, minibatches, one_hot, train_test_split
 from dlcore.gradcheck import check_model_gradients, numerical_gradient, relative_error
 from dlcore.graph import Add, Multiply
-from dlcore.layers import Dense, LeakyReLU, ReLU, Sequential, Sigmoid, Tanh
+from dlcore.layers import BatchNorm1d, Dense, Dropout, LeakyReLU, ReLU, Sequential, Sigmoid, Tanh
 from dlcore.losses import (
     binary_cross_entropy,
     binary_cross_entropy_grad,
     cross_entropy,
     cross_entropy_grad,
     get_loss,
+    l2_penalty,
+    l2_penalty_grad,
     mse,
     mse_grad,
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
-from dlcore.optimizers import SGD, Adagrad, Adam, RMSProp
+from dlcore.optimizers import SGD, Adagrad, Adam, AdamW, RMSProp
 from dlcore.perceptron import Perceptron
 from dlcore.schedules import exponential_decay, inverse_time_decay, step_decay
 from dlcore.training import accuracy, fit
@@ -75,12 +78,14 @@ __all__ = [
     # losses
     "mse", "mse_grad", "binary_cross_entropy", "binary_cross_entropy_grad",
     "cross_entropy", "cross_entropy_grad", "softmax_cross_entropy",
-    "softmax_cross_entropy_grad", "get_loss",
+    "softmax_cross_entropy_grad", "l2_penalty", "l2_penalty_grad", "get_loss",
     # layers, graph, gradcheck
-    "Dense", "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "Sequential", "Add", "Multiply",
+    "Dense", "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "Dropout", "BatchNorm1d", "Sequential",
+    "Add", "Multiply",
     "numerical_gradient", "relative_error", "check_model_gradients",
     # optimizers and schedules
-    "SGD", "Adagrad", "RMSProp", "Adam", "inverse_time_decay", "step_decay", "exponential_decay",
+    "SGD", "Adagrad", "RMSProp", "Adam", "AdamW",
+    "inverse_time_decay", "step_decay", "exponential_decay",
     # perceptron, data, training
     "Perceptron", "load_digits", "load_mnist", "one_hot", "train_test_split", "minibatches",
     "logic_gate", "fit", "accuracy",

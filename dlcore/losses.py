@@ -20,12 +20,18 @@ Inside the clip range the gradients are the exact derivatives.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from dlcore._validate import as_float_array, check_finite, check_ndim, check_same_shape
+from dlcore._validate import (
+    as_float_array,
+    check_finite,
+    check_ndim,
+    check_real,
+    check_same_shape,
+)
 from dlcore.activations import _exp_or_zero, softmax
 
 __all__ = [
@@ -37,6 +43,8 @@ __all__ = [
     "cross_entropy_grad",
     "softmax_cross_entropy",
     "softmax_cross_entropy_grad",
+    "l2_penalty",
+    "l2_penalty_grad",
     "get_loss",
 ]
 
@@ -365,6 +373,78 @@ def softmax_cross_entropy_grad(logits: ArrayLike, y: ArrayLike) -> np.ndarray:
         grad -= y
     grad /= z.shape[0]
     return grad
+
+
+# ------------------------------------------------------------------ L2 penalty
+
+
+def _weights_list(weights: Sequence[ArrayLike], func: str) -> list[np.ndarray]:
+    """``weights`` as a list of float arrays; a bare array is refused (a list is expected)."""
+    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence):
+        raise ValueError(
+            f"{func}: weights must be a list of arrays, e.g. [W1, W2], got "
+            f"{type(weights).__name__}"
+        )
+    return [as_float_array(W, f"weights[{i}]", func) for i, W in enumerate(weights)]
+
+
+def l2_penalty(weights: Sequence[ArrayLike], lam: float) -> float:
+    """L2 penalty (weight decay) of a list of arrays: ``(lam / 2) * sum_l ||W_l||^2``.
+
+    Added to a loss, it pulls every weight towards 0; usually only the weight matrices
+    are listed, not the biases.
+
+    Parameters
+    ----------
+    weights : list of array_like
+        The arrays to penalise, any shapes.
+    lam : float
+        Strength lambda, >= 0.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If ``weights`` is not a list of numeric arrays or ``lam`` is negative.
+
+    >>> round(l2_penalty([np.array([[1.0, 2.0]]), np.array([3.0])], lam=0.1), 6)  # 0.05 * 14
+    0.7
+    """
+    lam = check_real(lam, "lam", "l2_penalty")
+    arrays = _weights_list(weights, "l2_penalty")
+    return 0.5 * lam * float(sum(np.sum(W.astype(np.float64) ** 2) for W in arrays))
+
+
+def l2_penalty_grad(weights: Sequence[ArrayLike], lam: float) -> list[np.ndarray]:
+    """Gradient of :func:`l2_penalty` with respect to each array: ``[lam * W_l]``.
+
+    So adding it to the loss gradient before a plain SGD step,
+    ``W -= lr * (dW + lam * W)``, is the update of ``SGD(lr, weight_decay=lam)``.
+
+    Parameters
+    ----------
+    weights : list of array_like
+    lam : float
+        Strength lambda, >= 0.
+
+    Returns
+    -------
+    list of ndarray
+        One array per entry of ``weights``, same shape and dtype.
+
+    Raises
+    ------
+    ValueError
+        As :func:`l2_penalty`.
+
+    >>> l2_penalty_grad([np.array([1.0, -2.0])], lam=0.5)
+    [array([ 0.5, -1. ])]
+    """
+    lam = check_real(lam, "lam", "l2_penalty_grad")
+    return [lam * W for W in _weights_list(weights, "l2_penalty_grad")]
 
 
 # ---------------------------------------------------------------------- lookup

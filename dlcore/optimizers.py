@@ -12,6 +12,11 @@ whole-buffer NumPy calls writing into a preallocated scratch vector, instead of 
 calls per parameter array. Otherwise the same arithmetic runs array by array on the
 per-parameter views; both paths read and write the same state.
 
+Weight decay. ``SGD`` and ``Adam`` take ``weight_decay`` (L2, as PyTorch: the gradient
+becomes ``g + weight_decay * p`` before the update, the same as adding
+``dlcore.losses.l2_penalty`` to the loss); ``AdamW`` decays decoupled from the gradient,
+``p -= lr * weight_decay * p`` before its Adam step, as ``torch.optim.AdamW``.
+
 The learning-rate schedules of :mod:`dlcore.schedules` are re-exported here.
 """
 
@@ -32,6 +37,7 @@ __all__ = [
     "Adagrad",
     "RMSProp",
     "Adam",
+    "AdamW",
     "inverse_time_decay",
     "step_decay",
     "exponential_decay",
@@ -52,6 +58,10 @@ class Optimizer:
     lr : float
         Learning rate, >= 0. A plain attribute: set ``opt.lr`` between steps to follow a
         schedule.
+    weight_decay : float, default 0.0
+        Decay factor wd, >= 0. The gradient becomes ``g + wd * p`` before ``_update``
+        (L2), or, for a subclass with ``_decoupled_decay = True``, ``p *= 1 - lr * wd``
+        first and the gradient is left alone.
 
     Attributes
     ----------
@@ -62,9 +72,11 @@ class Optimizer:
 
     _state_names: tuple[str, ...] = ()
     _counts_steps: bool = True
+    _decoupled_decay: bool = False
 
-    def __init__(self, lr: float) -> None:
+    def __init__(self, lr: float, weight_decay: float = 0.0) -> None:
         self.lr = check_real(lr, "lr", type(self).__name__)
+        self.weight_decay = check_real(weight_decay, "weight_decay", type(self).__name__)
         self.reset()
 
     def reset(self) -> None:
@@ -74,6 +86,8 @@ class Optimizer:
         self._flat_state: dict[str, np.ndarray] = {}
         self._scratch: np.ndarray | None = None
         self._scratch_views: list[np.ndarray] = []
+        self._decayed: np.ndarray | None = None  # room for g + wd * p
+        self._decayed_views: list[np.ndarray] = []
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """Update every array of ``params`` in place from the matching array of ``grads``.
@@ -108,11 +122,25 @@ class Optimizer:
 
         p_flat, g_flat = flat_view(params), flat_view(grads)
         if p_flat is not None and g_flat is not None:
+            g_flat = self._apply_weight_decay(p_flat, g_flat, self._decayed)
             self._update(p_flat, g_flat, self._flat_state, self._scratch, t)
         else:
             for i, (p, g) in enumerate(zip(params, grads, strict=True)):
                 views = {k: self.state[i][k] for k in self._state_names}
+                g = self._apply_weight_decay(p, g, self._decayed_views[i])
                 self._update(p, g, views, self._scratch_views[i], t)
+
+    def _apply_weight_decay(self, p: np.ndarray, g: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """The gradient the update uses: ``g + wd * p`` written into ``out`` (L2), or ``g``
+        after ``p *= 1 - lr * wd`` (decoupled), or ``g`` itself when wd is 0."""
+        if self.weight_decay == 0:
+            return g
+        if self._decoupled_decay:
+            p *= 1.0 - self.lr * self.weight_decay
+            return g
+        np.multiply(p, self.weight_decay, out=out)
+        out += g
+        return out
 
     def _update(self, p, g, state: dict[str, np.ndarray], s: np.ndarray, t: int) -> None:
         raise NotImplementedError
@@ -150,6 +178,7 @@ class Optimizer:
             for st, view in zip(self.state, views, strict=True):
                 st[key] = view
         self._scratch, self._scratch_views = pack(zeros, dtype)
+        self._decayed, self._decayed_views = pack(zeros, dtype)
 
     def __repr__(self) -> str:
         settings = [f"{k}={v!r}" for k, v in vars(self).items() if k[0] != "_" and k != "state"]
@@ -181,6 +210,8 @@ class SGD(Optimizer):
         Momentum factor ``mu``, >= 0. With 0 no state is kept.
     nesterov : bool, default False
         Use the Nesterov form; needs ``momentum > 0``.
+    weight_decay : float, default 0.0
+        L2 factor wd, >= 0: ``g`` is replaced by ``g + wd * p`` before everything above.
 
     Attributes
     ----------
@@ -190,7 +221,8 @@ class SGD(Optimizer):
     Raises
     ------
     ValueError
-        If ``lr < 0``, ``momentum < 0``, or ``nesterov`` is set without momentum.
+        If ``lr < 0``, ``momentum < 0``, ``weight_decay < 0``, or ``nesterov`` is set
+        without momentum.
 
     Examples
     --------
@@ -200,12 +232,22 @@ class SGD(Optimizer):
     >>> opt.step([w], [np.array([2.0])])   # v = 0.9*2 + 2,   w = 0.8 - 0.1*3.8
     >>> round(float(w[0]), 6), round(float(opt.state[0]["momentum_buffer"][0]), 6)
     (0.42, 3.8)
+
+    With weight decay the gradient is ``g + wd * p``: here ``2 + 0.5 * 1``:
+
+    >>> w = np.array([1.0])
+    >>> SGD(lr=0.1, weight_decay=0.5).step([w], [np.array([2.0])])   # w = 1 - 0.1*2.5
+    >>> round(float(w[0]), 6)
+    0.75
     """
 
     _counts_steps = False
 
-    def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
-        super().__init__(lr)
+    def __init__(
+        self, lr: float, momentum: float = 0.0, nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(lr, weight_decay)
         self.momentum = check_real(momentum, "momentum", "SGD")
         if nesterov and self.momentum == 0:
             raise ValueError("SGD: nesterov=True needs momentum > 0, got momentum=0.0")
@@ -342,6 +384,9 @@ class Adam(Optimizer):
         Decay rates ``(beta1, beta2)`` of the two moving averages, each in [0, 1).
     eps : float, default 1e-8
         Added to the denominator, >= 0.
+    weight_decay : float, default 0.0
+        L2 factor wd, >= 0: ``g`` is replaced by ``g + wd * p`` before the moments are
+        updated (as ``torch.optim.Adam``; see :class:`AdamW` for the decoupled form).
 
     Attributes
     ----------
@@ -351,7 +396,8 @@ class Adam(Optimizer):
     Raises
     ------
     ValueError
-        If ``lr < 0``, ``betas`` is not two numbers in [0, 1), or ``eps < 0``.
+        If ``lr < 0``, ``betas`` is not two numbers in [0, 1), ``eps < 0`` or
+        ``weight_decay < 0``.
 
     Examples
     --------
@@ -366,16 +412,21 @@ class Adam(Optimizer):
     _state_names = ("exp_avg", "exp_avg_sq")
 
     def __init__(
-        self, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+        self,
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(lr)
+        super().__init__(lr, weight_decay)
+        name = type(self).__name__
         if not isinstance(betas, Sequence) or len(betas) != 2:
-            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
+            raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
         self.betas = (
-            check_real(betas[0], "betas[0]", "Adam", high=1.0),
-            check_real(betas[1], "betas[1]", "Adam", high=1.0),
+            check_real(betas[0], "betas[0]", name, high=1.0),
+            check_real(betas[1], "betas[1]", name, high=1.0),
         )
-        self.eps = check_real(eps, "eps", "Adam")
+        self.eps = check_real(eps, "eps", name)
 
     def _update(self, p, g, state, s, t):
         beta1, beta2 = self.betas
@@ -395,3 +446,53 @@ class Adam(Optimizer):
         np.divide(m, s, out=s)
         s *= self.lr / bc1
         p -= s
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay, as ``torch.optim.AdamW``.
+
+    Each step first shrinks the parameters, ``p -= lr * weight_decay * p``, then makes the
+    :class:`Adam` step from the gradient ``g`` as it is (no ``wd * p`` enters the moments,
+    unlike ``Adam(weight_decay=...)``, whose decay is divided by ``sqrt(v_hat)`` too).
+
+    Parameters
+    ----------
+    lr : float, default 0.001
+        Learning rate, >= 0.
+    betas : (float, float), default (0.9, 0.999)
+        As :class:`Adam`.
+    eps : float, default 1e-8
+        As :class:`Adam`.
+    weight_decay : float, default 0.01
+        Decay factor wd, >= 0.
+
+    Attributes
+    ----------
+    state : list of dict
+        As :class:`Adam`.
+
+    Raises
+    ------
+    ValueError
+        As :class:`Adam`.
+
+    Examples
+    --------
+    A zero gradient moves nothing but the decay: ``w = 2 - 0.1 * 0.5 * 2``.
+
+    >>> w = np.array([2.0])
+    >>> AdamW(lr=0.1, weight_decay=0.5).step([w], [np.array([0.0])])
+    >>> round(float(w[0]), 6)
+    1.9
+    """
+
+    _decoupled_decay = True
+
+    def __init__(
+        self,
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(lr, betas, eps, weight_decay)

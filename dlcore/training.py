@@ -28,11 +28,15 @@ def fit(
     """Train ``model`` by minibatch gradient descent; return the per-epoch history.
 
     Each epoch visits the examples in a fresh random order, ``batch_size`` at a time
-    (the last batch may be smaller). For each batch::
+    (the last batch may be smaller), with the model in training mode. For each batch::
 
         out = model.forward(Xb)
         model.backward(loss_grad(out, target), input_grad=False)
         optimizer.step(model.params(), model.grads())
+
+    After each epoch the model is put in evaluation mode, in which ``validation`` is
+    scored (through ``model.predict``); ``fit`` returns with the model in evaluation mode,
+    ready to predict.
 
     The epoch's ``loss`` is the mean of the batch losses weighted by batch size (the loss
     over the epoch's examples as the model stood when it met each batch). With
@@ -43,8 +47,8 @@ def fit(
     Parameters
     ----------
     model : Sequential or alike
-        Has ``forward``, ``backward(grad, input_grad=False)``, ``predict``, ``params``
-        and ``grads``; trained in place.
+        Has ``forward``, ``backward(grad, input_grad=False)``, ``predict``, ``params``,
+        ``grads``, ``train`` and ``eval``; trained in place.
     X : array_like, shape (m, n_features)
         Examples; cast once to the dtype of the model's parameters (a float32 model
         trains in float32).
@@ -110,6 +114,7 @@ def fit(
     rng = np.random.default_rng(rng)
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
     for _ in bar:
+        model.train()
         total = 0.0
         for Xb, tb in minibatches(X, targets, batch_size, rng):
             out = model.forward(Xb)
@@ -117,6 +122,7 @@ def fit(
             model.backward(loss_grad(out, tb), input_grad=False)
             optimizer.step(model.params(), model.grads())
         history["loss"].append(total / len(X))
+        model.eval()
         postfix = {"loss": f"{history['loss'][-1]:.4f}"}
 
         if validation is not None:

@@ -7,8 +7,10 @@ import pytest
 
 from dlcore._buffers import flat_view
 from dlcore.activations import leaky_relu_grad, relu_grad
-from dlcore.layers import Dense, LeakyReLU, ReLU, Sequential, Sigmoid, Tanh
+from dlcore.gradcheck import check_model_gradients
+from dlcore.layers import BatchNorm1d, Dense, Dropout, LeakyReLU, ReLU, Sequential, Sigmoid, Tanh
 from dlcore.losses import softmax_cross_entropy, softmax_cross_entropy_grad
+from dlcore.optimizers import SGD, Adam
 
 ACTIVATIONS = [ReLU, Sigmoid, Tanh, LeakyReLU, lambda: LeakyReLU(alpha=0.2)]
 ACT_IDS = ["relu", "sigmoid", "tanh", "leaky", "leaky-0.2"]
@@ -347,3 +349,285 @@ def test_sequential_rejects_repeated_layers_and_non_layers():
         Sequential(layer, ReLU(), layer)
     with pytest.raises(TypeError, match=r"Sequential: layer .* has no method forward\(\)"):
         Sequential(Dense(3, 3), np.tanh)
+
+
+# ------------------------------------------------------------------------ modes
+
+ALL_LAYERS = [lambda: Dense(2, 2), ReLU, Sigmoid, Tanh, LeakyReLU, Dropout,
+              lambda: BatchNorm1d(2)]
+
+
+@pytest.mark.parametrize("make", ALL_LAYERS)
+def test_every_layer_starts_in_training_mode_and_switches(make):
+    layer = make()
+    assert layer.training is True
+    assert layer.eval() is layer and layer.training is False
+    assert layer.train() is layer and layer.training is True
+    assert layer.train(False).training is False
+
+
+def test_sequential_train_and_eval_set_every_layer():
+    model = Sequential(Dense(3, 4, rng=0), BatchNorm1d(4), ReLU(), Dropout(0.5, rng=1))
+    assert model.training is True
+    assert model.eval() is model
+    assert model.training is False and not any(layer.training for layer in model.layers)
+    assert model.train() is model
+    assert model.training is True and all(layer.training for layer in model.layers)
+
+
+def regularised_model(seed=0):
+    rng = np.random.default_rng(seed)
+    # BatchNorm1d after the ReLU, not straight after Dense: the mean it subtracts would
+    # cancel the bias before it, whose gradient would then be 0 (and its check meaningless)
+    return Sequential(Dense(4, 6, rng=rng), ReLU(), BatchNorm1d(6), Dropout(0.5, rng=rng),
+                      Dense(6, 3, rng=rng))
+
+
+def test_sequential_predict_is_evaluation_mode_without_changing_the_mode():
+    model = regularised_model()
+    X, _ = batch(m=8)
+    model.forward(X)  # training mode: moves the running statistics away from 0 and 1
+    bn = model.layers[2]
+    running = bn.running_mean.copy(), bn.running_var.copy()
+    predicted = model.predict(X)
+    assert model.training and all(layer.training for layer in model.layers)
+    np.testing.assert_array_equal(bn.running_mean, running[0])  # predict updates nothing
+    np.testing.assert_array_equal(bn.running_var, running[1])
+    model.eval()
+    np.testing.assert_array_equal(predicted, model.forward(X))
+    np.testing.assert_array_equal(predicted, model.predict(X))  # twice the same: no mask
+
+
+def test_sequential_predict_keeps_no_caches_with_regularisation_layers():
+    model = regularised_model()
+    X, y = batch(m=8)
+    other, _ = batch(m=5, seed=9)
+    out = model.forward(X)
+    model.predict(other)
+    model.backward(softmax_cross_entropy_grad(out, y))  # still the batch of forward
+    reference = regularised_model()
+    reference.backward(softmax_cross_entropy_grad(reference.forward(X), y))
+    for a, b in zip(model.grads(), reference.grads(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+# ------------------------------------------------------------------------ Dropout
+
+
+def test_dropout_backward_matches_central_differences_with_a_fixed_mask(central_difference):
+    rng = np.random.default_rng(4)
+    A, R = rng.normal(size=(5, 6)), rng.normal(size=(5, 6))
+
+    def f(values):  # a fresh layer with the same seed draws the same mask every time
+        return float(np.sum(Dropout(0.4, rng=7).forward(values) * R))
+
+    layer = Dropout(0.4, rng=7)
+    layer.forward(A)
+    np.testing.assert_allclose(layer.backward(R), central_difference(f, A), rtol=1e-6,
+                               atol=1e-9)
+
+
+def test_dropout_keeps_the_mean_and_drops_a_fraction_p():
+    p, n = 0.3, 200_000
+    out = Dropout(p, rng=0).forward(np.ones((400, 500)))
+    kept = out != 0
+    np.testing.assert_allclose(out[kept], 1.0 / (1.0 - p))  # kept elements are scaled
+    # mean of n i.i.d. values with mean 1 and variance p / (1 - p): 5 standard errors
+    assert abs(out.mean() - 1.0) < 5 * np.sqrt(p / (1 - p) / n)
+    assert abs((~kept).mean() - p) < 5 * np.sqrt(p * (1 - p) / n)
+
+
+def test_dropout_backward_uses_the_forward_mask():
+    layer = Dropout(0.5, rng=3)
+    A = np.arange(1.0, 13.0).reshape(3, 4)
+    out = layer.forward(A)
+    mask = out / A
+    np.testing.assert_array_equal(layer.backward(np.full((3, 4), 2.0)), 2.0 * mask)
+    assert layer.backward(np.ones((3, 4)), input_grad=False) is None
+
+
+def test_dropout_draws_a_new_mask_each_training_forward():
+    layer = Dropout(0.5, rng=0)
+    assert not np.array_equal(layer.forward(np.ones((4, 25))), layer.forward(np.ones((4, 25))))
+
+
+def test_dropout_is_the_identity_in_evaluation_mode_and_in_predict():
+    A = np.random.default_rng(0).normal(size=(3, 4))
+    layer = Dropout(0.9, rng=0)
+    np.testing.assert_array_equal(layer.predict(A), A)
+    assert layer.training  # predict left the mode alone
+    layer.eval()
+    np.testing.assert_array_equal(layer.forward(A), A)
+    np.testing.assert_array_equal(layer.backward(np.ones((3, 4))), np.ones((3, 4)))
+
+
+def test_dropout_with_p_zero_is_the_identity_in_training():
+    A = np.random.default_rng(0).normal(size=(3, 4))
+    np.testing.assert_array_equal(Dropout(0.0, rng=0).forward(A), A)
+
+
+@pytest.mark.parametrize("p", [1.0, -0.1, 1.5, float("nan")])
+def test_dropout_rejects_p_outside_0_1(p):
+    with pytest.raises(ValueError, match=r"Dropout: p must be"):
+        Dropout(p)
+
+
+def test_dropout_keeps_float32_and_checks_the_upstream_gradient():
+    layer = Dropout(0.5, rng=0)
+    out = layer.forward(np.ones((2, 3), dtype=np.float32))
+    assert out.dtype == np.float32
+    assert layer.backward(np.ones((2, 3), dtype=np.float32)).dtype == np.float32
+    with pytest.raises(ValueError, match=r"Dropout.backward: dA must have shape \(2, 3\)"):
+        layer.backward(np.ones((3, 2)))
+    with pytest.raises(RuntimeError, match="call forward before backward"):
+        Dropout().backward(np.ones((2, 3)))
+
+
+# ------------------------------------------------------------------------ BatchNorm1d
+
+
+def batchnorm_with_random_affine(n=3, seed=5):
+    rng = np.random.default_rng(seed)
+    layer = BatchNorm1d(n)
+    layer.gamma[...] = rng.normal(size=n)
+    layer.beta[...] = rng.normal(size=n)
+    return layer
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batchnorm_backward_matches_central_differences(central_difference, training):
+    rng = np.random.default_rng(6)
+    X, R = rng.normal(size=(6, 3)) * 2.0 + 1.0, rng.normal(size=(6, 3))
+    layer = batchnorm_with_random_affine()
+    layer.running_mean[...] = [0.5, -1.0, 2.0]
+    layer.running_var[...] = [2.0, 0.5, 1.5]
+    layer.train(training)
+    layer.forward(X)
+    dX = layer.backward(R)
+
+    def loss(X_=X, gamma=layer.gamma, beta=layer.beta):
+        """sum(out * R) at the given values, without the layer's side effects."""
+        probe = BatchNorm1d(3).train(training)
+        probe.gamma[...], probe.beta[...] = gamma, beta
+        probe.running_mean[...] = [0.5, -1.0, 2.0]
+        probe.running_var[...] = [2.0, 0.5, 1.5]
+        return float(np.sum(probe.forward(X_) * R))
+
+    np.testing.assert_allclose(dX, central_difference(lambda v: loss(X_=v), X),
+                               rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(layer.dgamma, central_difference(lambda v: loss(gamma=v),
+                                                                layer.gamma),
+                               rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(layer.dbeta, central_difference(lambda v: loss(beta=v),
+                                                               layer.beta),
+                               rtol=1e-5, atol=1e-8)
+
+
+def test_batchnorm_running_statistics_by_hand():
+    layer = BatchNorm1d(2, momentum=0.1, eps=1e-5)
+    # batch 1, column 0: [1, 3]   mean 2, biased var 1, unbiased var 2
+    #          column 1: [5, 5]   mean 5, var 0
+    layer.forward(np.array([[1.0, 5.0], [3.0, 5.0]]))
+    # running_mean = 0.9*[0, 0] + 0.1*[2, 5] ; running_var = 0.9*[1, 1] + 0.1*[2, 0]
+    np.testing.assert_allclose(layer.running_mean, [0.2, 0.5])
+    np.testing.assert_allclose(layer.running_var, [1.1, 0.9])
+    # batch 2, column 0: [0, 4, 8]  mean 4, biased var 32/3, unbiased var 16
+    #          column 1: [1, 2, 3]  mean 2, biased var 2/3,  unbiased var 1
+    out = layer.forward(np.array([[0.0, 1.0], [4.0, 2.0], [8.0, 3.0]]))
+    # normalised with the biased variance (gamma 1, beta 0)
+    np.testing.assert_allclose(out[:, 0], np.array([-4.0, 0.0, 4.0]) / np.sqrt(32 / 3 + 1e-5))
+    np.testing.assert_allclose(out[:, 1], np.array([-1.0, 0.0, 1.0]) / np.sqrt(2 / 3 + 1e-5))
+    # running_mean = 0.9*[0.2, 0.5] + 0.1*[4, 2] ; running_var = 0.9*[1.1, 0.9] + 0.1*[16, 1]
+    np.testing.assert_allclose(layer.running_mean, [0.58, 0.65])
+    np.testing.assert_allclose(layer.running_var, [2.59, 0.91])
+    # batch 3, column 0: [2, 2]  mean 2, var 0 ; column 1: [0, 4]  mean 2, unbiased var 8
+    layer.forward(np.array([[2.0, 0.0], [2.0, 4.0]]))
+    np.testing.assert_allclose(layer.running_mean, [0.722, 0.785])
+    np.testing.assert_allclose(layer.running_var, [2.331, 1.619])
+
+    # evaluation mode: the running statistics normalise, and stay as they are
+    layer.gamma[...] = [2.0, 1.0]
+    layer.beta[...] = [0.0, -1.0]
+    layer.eval()
+    X = np.array([[1.0, 1.0]])  # one row is fine in evaluation mode
+    expected = [[2.0 * (1.0 - 0.722) / np.sqrt(2.331 + 1e-5),
+                 (1.0 - 0.785) / np.sqrt(1.619 + 1e-5) - 1.0]]
+    np.testing.assert_allclose(layer.forward(X), expected)
+    np.testing.assert_allclose(layer.predict(X), expected)
+    np.testing.assert_allclose(layer.running_mean, [0.722, 0.785])
+    np.testing.assert_allclose(layer.running_var, [2.331, 1.619])
+
+
+def test_batchnorm_predict_uses_running_statistics_in_training_mode_too():
+    layer = batchnorm_with_random_affine()
+    X = np.random.default_rng(0).normal(size=(5, 3)) + 3.0
+    layer.forward(X)
+    running = layer.running_mean.copy()
+    expected = layer.gamma * (X - layer.running_mean) / np.sqrt(layer.running_var + 1e-5) \
+        + layer.beta
+    np.testing.assert_allclose(layer.predict(X), expected)
+    assert layer.training
+    np.testing.assert_array_equal(layer.running_mean, running)
+
+
+def test_batchnorm_of_one_row_in_training_raises():
+    with pytest.raises(ValueError, match=r"BatchNorm1d.forward: .*at least 2 rows.*\(1, 3\)"):
+        BatchNorm1d(3).forward(np.ones((1, 3)))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_features": 0}, "n_features must be a positive integer"),
+        ({"n_features": 2, "eps": 0.0}, r"eps must be > 0"),
+        ({"n_features": 2, "momentum": 1.5}, r"momentum must be in \[0.0, 1.0\]"),
+        ({"n_features": 2, "dtype": np.int32}, "dtype must be a floating-point dtype"),
+    ],
+)
+def test_batchnorm_constructor_errors(kwargs, match):
+    with pytest.raises(ValueError, match=f"BatchNorm1d: {match}"):
+        BatchNorm1d(**kwargs)
+
+
+def test_batchnorm_rejects_bad_shapes():
+    layer = BatchNorm1d(3)
+    with pytest.raises(ValueError, match=r"X must have shape \(m, n_features\) = \(m, 3\)"):
+        layer.forward(np.ones((4, 2)))
+    layer.forward(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"d_out must have shape \(4, 3\)"):
+        layer.backward(np.ones((3, 3)))
+
+
+def test_batchnorm_float32():
+    layer = BatchNorm1d(3, dtype=np.float32)
+    out = layer.forward(np.random.default_rng(0).normal(size=(4, 3)))
+    assert out.dtype == np.float32 and layer.running_var.dtype == np.float32
+    assert layer.backward(np.ones((4, 3))).dtype == np.float32
+
+
+def test_batchnorm_parameters_in_a_sequential_model():
+    model = regularised_model()
+    model.layers[3].p = 0.0  # no dropout: a deterministic forward for gradient checking
+    bn = model.layers[2]
+    assert [p.shape for p in model.params()] == [(6, 4), (6,), (6,), (6,), (3, 6), (3,)]
+    assert model.params()[2] is bn.gamma and model.grads()[3] is bn.dbeta
+    X, y = batch(m=8)
+    assert check_model_gradients(model, X, y) < 1e-7
+    # an optimizer step on the model reaches the layer's gamma (through its flat buffers)
+    gamma, dgamma = bn.gamma.copy(), bn.dgamma.copy()
+    SGD(lr=0.5).step(model.params(), model.grads())
+    np.testing.assert_allclose(bn.gamma, gamma - 0.5 * dgamma)
+
+
+def test_adam_on_a_batchnorm_model_matches_separate_arrays():
+    model = regularised_model()
+    separate = [p.copy() for p in model.params()]
+    opt_model, opt_separate = Adam(lr=0.01), Adam(lr=0.01)
+    X, y = batch(m=8)
+    for _ in range(3):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        grads = [g.copy() for g in model.grads()]
+        opt_model.step(model.params(), model.grads())
+        opt_separate.step(separate, grads)
+    for a, b in zip(model.params(), separate, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)

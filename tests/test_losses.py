@@ -15,6 +15,8 @@ from dlcore.losses import (
     cross_entropy,
     cross_entropy_grad,
     get_loss,
+    l2_penalty,
+    l2_penalty_grad,
     mse,
     mse_grad,
     softmax_cross_entropy,
@@ -239,3 +241,42 @@ Z = np.zeros((4, 3))
 def test_softmax_cross_entropy_errors(func, logits, y, match):
     with pytest.raises(ValueError, match=f"{func.__name__}: {match}"):
         func(logits, y)
+
+
+# ------------------------------------------------------------------ L2 penalty
+
+
+def test_l2_penalty_by_hand():
+    W1, b1 = np.array([[1.0, -2.0], [0.0, 3.0]]), np.array([4.0])
+    # (0.2 / 2) * (1 + 4 + 0 + 9 + 16) = 0.1 * 30
+    assert l2_penalty([W1, b1], 0.2) == pytest.approx(3.0)
+    assert isinstance(l2_penalty([W1], 0.2), float)
+    assert l2_penalty([W1], 0.0) == 0.0
+    grads = l2_penalty_grad([W1, b1], 0.2)
+    np.testing.assert_allclose(grads[0], [[0.2, -0.4], [0.0, 0.6]])
+    np.testing.assert_allclose(grads[1], [0.8])
+
+
+def test_l2_penalty_grad_matches_central_differences(central_difference):
+    rng = np.random.default_rng(0)
+    W1, W2 = rng.normal(size=(3, 2)), rng.normal(size=4)
+    dW1, dW2 = l2_penalty_grad([W1, W2], 0.3)
+    np.testing.assert_allclose(dW1, central_difference(lambda v: l2_penalty([v, W2], 0.3), W1),
+                               rtol=1e-6)
+    np.testing.assert_allclose(dW2, central_difference(lambda v: l2_penalty([W1, v], 0.3), W2),
+                               rtol=1e-6)
+
+
+def test_l2_penalty_grad_keeps_float32_and_does_not_mutate():
+    W = np.ones((2, 2), dtype=np.float32)
+    (dW,) = l2_penalty_grad([W], 0.5)
+    assert dW.dtype == np.float32 and dW is not W
+    np.testing.assert_array_equal(W, np.ones((2, 2)))
+
+
+@pytest.mark.parametrize("func", [l2_penalty, l2_penalty_grad])
+def test_l2_penalty_errors(func):
+    with pytest.raises(ValueError, match=rf"{func.__name__}: weights must be a list of arrays"):
+        func(np.ones((2, 2)), 0.1)
+    with pytest.raises(ValueError, match=rf"{func.__name__}: lam must be >= 0"):
+        func([np.ones(2)], -0.1)

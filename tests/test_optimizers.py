@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from dlcore._buffers import flat_view, pack
-from dlcore.optimizers import SGD, Adagrad, Adam, RMSProp
+from dlcore.losses import l2_penalty_grad
+from dlcore.optimizers import SGD, Adagrad, Adam, AdamW, RMSProp
 
 
 def run_scalar(opt, w0, grads):
@@ -88,6 +89,68 @@ def test_adam_eps_is_added_after_the_sqrt():
     assert run_scalar(Adam(lr=1.0, eps=1.0), 0.0, [3.0]) == pytest.approx([-0.75])
 
 
+# ---------------------------------------------------------------- weight decay by hand
+
+
+def test_sgd_weight_decay_by_hand():
+    # g + 0.5 w:  2 + 0.5*1 = 2.5 -> w = 1 - 0.25 = 0.75
+    #             -1 + 0.5*0.75 = -0.625 -> w = 0.75 + 0.0625 = 0.8125
+    assert run_scalar(SGD(lr=0.1, weight_decay=0.5), 1.0, [2.0, -1.0]) == pytest.approx(
+        [0.75, 0.8125])
+
+
+def test_sgd_momentum_weight_decay_by_hand():
+    # step 1: g' = 2 + 0.5*1 = 2.5,      v = 2.5,               w = 1 - 0.25 = 0.75
+    # step 2: g' = 2 + 0.5*0.75 = 2.375, v = 0.9*2.5 + 2.375 = 4.625, w = 0.75 - 0.4625
+    opt = SGD(lr=0.1, momentum=0.9, weight_decay=0.5)
+    assert run_scalar(opt, 1.0, [2.0, 2.0]) == pytest.approx([0.75, 0.2875])
+    assert float(opt.state[0]["momentum_buffer"][0]) == pytest.approx(4.625)
+
+
+def test_adam_weight_decay_is_added_to_the_gradient_by_hand():
+    # g' = g + 0.5 w: step 1 g = 1.5 gives g' = 2, step 2 g = -2.45 gives g' = -2.45 + 0.45 = -2:
+    # the gradients of test_adam_by_hand, hence its values 0.9 and 0.9 + 1/30
+    opt = Adam(lr=0.1, betas=(0.5, 0.75), eps=0.0, weight_decay=0.5)
+    assert run_scalar(opt, 1.0, [1.5, -2.45]) == pytest.approx([0.9, 0.9 + 1 / 30])
+    assert float(opt.state[0]["exp_avg"][0]) == pytest.approx(-0.5)  # 0.5*1 + 0.5*(-2)
+
+
+def test_adamw_decays_decoupled_by_hand():
+    # lr 0.1, wd 0.5, betas (0.5, 0.75), eps 0; the decay comes first: w *= 1 - 0.1*0.5
+    # step 1, g = 2:  w = 0.95;    m = 1, v = 1, m_hat = 2, v_hat = 4;  w = 0.95 - 0.1*2/2 = 0.85
+    # step 2, g = -2: w = 0.8075;  m = -0.5, v = 1.75, m_hat = -2/3, v_hat = 4
+    #                 w = 0.8075 + 0.1*(2/3)/2 = 0.8075 + 1/30
+    opt = AdamW(lr=0.1, betas=(0.5, 0.75), eps=0.0, weight_decay=0.5)
+    assert run_scalar(opt, 1.0, [2.0, -2.0]) == pytest.approx([0.85, 0.8075 + 1 / 30])
+    assert float(opt.state[0]["exp_avg_sq"][0]) == pytest.approx(1.75)  # g alone, no decay
+
+
+def test_sgd_weight_decay_equals_the_l2_penalty_gradient():
+    rng = np.random.default_rng(0)
+    start, grads = random_arrays(rng), [random_arrays(rng) for _ in range(3)]
+    decayed, penalised = pack(start)[1], [a.copy() for a in start]
+    opt_decayed, opt_plain = SGD(lr=0.1, momentum=0.9, weight_decay=0.01), SGD(0.1, 0.9)
+    for g in grads:
+        opt_decayed.step(decayed, pack(g)[1])
+        with_penalty = [a + b for a, b in zip(g, l2_penalty_grad(penalised, 0.01), strict=True)]
+        opt_plain.step(penalised, with_penalty)
+    for a, b in zip(decayed, penalised, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+
+def test_weight_decay_leaves_grads_unchanged():
+    w, g = np.ones(3), np.array([1.0, 2.0, 3.0])
+    for opt in (SGD(0.1, weight_decay=0.5), Adam(weight_decay=0.5), AdamW()):
+        opt.step([w], [g])
+    np.testing.assert_array_equal(g, [1.0, 2.0, 3.0])
+
+
+def test_adamw_defaults_match_pytorch():
+    opt = AdamW()
+    assert (opt.lr, opt.betas, opt.eps, opt.weight_decay) == (0.001, (0.9, 0.999), 1e-8, 0.01)
+    assert SGD(0.1).weight_decay == Adam().weight_decay == 0.0
+
+
 def test_adam_defaults_match_pytorch():
     opt = Adam()
     assert (opt.lr, opt.betas, opt.eps) == (0.001, (0.9, 0.999), 1e-8)
@@ -105,6 +168,9 @@ OPTIMIZERS = [
     lambda: Adagrad(lr=0.1),
     lambda: RMSProp(lr=0.01),
     lambda: Adam(lr=0.01),
+    lambda: SGD(lr=0.05, momentum=0.9, weight_decay=0.1),
+    lambda: Adam(lr=0.01, weight_decay=0.1),
+    lambda: AdamW(lr=0.01, weight_decay=0.1),
 ]
 SHAPES = [(3, 4), (3,), (2, 3), (2,), ()]
 
@@ -247,6 +313,10 @@ def test_list_grads_are_accepted():
         (lambda: Adam(betas=(0.9,)), r"Adam: betas must be a pair"),
         (lambda: Adam(eps=-1e-8), r"Adam: eps must be >= 0"),
         (lambda: Adam(lr=float("nan")), r"Adam: lr must be a finite real number"),
+        (lambda: SGD(lr=0.1, weight_decay=-0.1), r"SGD: weight_decay must be >= 0"),
+        (lambda: Adam(weight_decay=-0.1), r"Adam: weight_decay must be >= 0"),
+        (lambda: AdamW(weight_decay=-0.1), r"AdamW: weight_decay must be >= 0"),
+        (lambda: AdamW(betas=(0.9, 1.0)), r"AdamW: betas\[1\] must be in \[0.0, 1.0\)"),
         (lambda: Adam(lr="0.1"), r"Adam: lr must be a finite real number"),
     ],
 )

@@ -5,7 +5,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from dlcore.data import load_digits, train_test_split
-from dlcore.layers import Dense, ReLU, Sequential, Sigmoid
+from dlcore.layers import BatchNorm1d, Dense, Dropout, ReLU, Sequential, Sigmoid
 from dlcore.losses import softmax_cross_entropy
 from dlcore.optimizers import SGD, Adam
 from dlcore.training import accuracy, fit
@@ -96,16 +96,31 @@ class Recorder:
 
     def __init__(self, model):
         self.model, self.input_grads, self.batch_sizes = model, [], []
+        self.forward_modes, self.predict_modes = [], []
 
     def forward(self, X):
         self.batch_sizes.append(len(X))
+        self.forward_modes.append(self.model.training)
         return self.model.forward(X)
+
+    def train(self, mode=True):
+        self.model.train(mode)
+        return self
+
+    def eval(self):
+        self.model.eval()
+        return self
+
+    @property
+    def training(self):
+        return self.model.training
 
     def backward(self, grad, input_grad=True):
         self.input_grads.append(input_grad)
         return self.model.backward(grad, input_grad=input_grad)
 
     def predict(self, X):
+        self.predict_modes.append(self.model.training)
         return self.model.predict(X)
 
     def params(self):
@@ -121,6 +136,35 @@ def test_fit_skips_the_input_gradient_and_batches_every_example():
     quiet_fit(rec, X, y, epochs=2, batch_size=20)
     assert rec.batch_sizes == [20, 20, 5] * 2
     assert rec.input_grads == [False] * 6
+
+
+def regularised_model(seed=0):
+    return Sequential(Dense(2, 8, rng=seed), ReLU(), BatchNorm1d(8), Dropout(0.5, rng=seed),
+                      Dense(8, 2, rng=seed + 1))
+
+
+def test_fit_trains_in_training_mode_validates_and_ends_in_evaluation_mode():
+    X, y = blobs(m=60)
+    X_val, y_val = blobs(m=20, seed=1)
+    model = regularised_model()
+    model.eval()  # fit switches to training mode by itself
+    rec = Recorder(model)
+    history = quiet_fit(rec, X, y, epochs=3, batch_size=20, validation=(X_val, y_val))
+    assert rec.forward_modes == [True] * 9
+    assert rec.predict_modes[-3:] == [False] * 3  # validation after each epoch
+    assert model.training is False
+    assert not any(layer.training for layer in model.layers)
+    # the validation scores are the evaluation-mode ones (no dropout, running statistics)
+    assert history["val_loss"][-1] == pytest.approx(
+        softmax_cross_entropy(model.forward(X_val), y_val))
+
+
+def test_fit_with_dropout_and_batchnorm_learns():
+    X, y = blobs()
+    model = regularised_model()
+    history = quiet_fit(model, X, y, optimizer=Adam(0.01), epochs=20)
+    assert history["loss"][-1] < history["loss"][0]
+    assert accuracy(model, X, y) > 0.95
 
 
 def test_mse_loss_uses_one_hot_targets():
