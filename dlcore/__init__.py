@@ -9,9 +9,10 @@ One flat module per concept, in the order the course meets them::
     dlcore.layers       Dense, ReLU, Sigmoid, Tanh, LeakyReLU, Dropout, BatchNorm1d, Sequential
     dlcore.graph        Add and Multiply nodes of a computational graph
     dlcore.gradcheck    numerical_gradient, relative_error, check_model_gradients
-    dlcore.optimizers   SGD, Adagrad, RMSProp, Adam, AdamW, and the learning-rate schedules
+    dlcore.optimizers   SGD, Adagrad, RMSProp, Adam, AdamW, FunctionalOptimizer (your own
+                        update function as an optimizer), and the learning-rate schedules
     dlcore.data         load_digits, load_mnist, one_hot, train_test_split, minibatches, logic_gate
-    dlcore.training     fit, accuracy
+    dlcore.training     fit, accuracy (of a model), accuracy_score (of predictions)
 
 >>> import numpy as np, dlcore
 >>> model = dlcore.Sequential(dlcore.Dense(2, 3, rng=0), dlcore.ReLU(), dlcore.Dense(3, 2, rng=1))
@@ -61,10 +62,10 @@ from dlcore.losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
-from dlcore.optimizers import SGD, Adagrad, Adam, AdamW, RMSProp
+from dlcore.optimizers import SGD, Adagrad, Adam, AdamW, FunctionalOptimizer, RMSProp
 from dlcore.perceptron import Perceptron
 from dlcore.schedules import exponential_decay, inverse_time_decay, step_decay
-from dlcore.training import accuracy, fit
+from dlcore.training import accuracy, accuracy_score, fit
 
 __version__ = "0.1.0"
 
@@ -84,9 +85,9 @@ __all__ = [
     "Add", "Multiply",
     "numerical_gradient", "relative_error", "check_model_gradients",
     # optimizers and schedules
-    "SGD", "Adagrad", "RMSProp", "Adam", "AdamW",
+    "SGD", "Adagrad", "RMSProp", "Adam", "AdamW", "FunctionalOptimizer",
     "inverse_time_decay", "step_decay", "exponential_decay",
     # perceptron, data, training
     "Perceptron", "load_digits", "load_mnist", "one_hot", "train_test_split", "minibatches",
-    "logic_gate", "fit", "accuracy",
+    "logic_gate", "fit", "accuracy", "accuracy_score",
 ]

@@ -1,10 +1,12 @@
-"""One flat buffer behind many parameter arrays (private).
+"""Parameter arrays laid side by side in one flat buffer (private).
 
-Updating every parameter of a network with a handful of whole-buffer NumPy calls is
-several times faster than looping over a dozen small arrays, and it needs no copies
-when the arrays already live side by side in one buffer. ``Sequential`` places its
-layers' parameters (and their gradients) that way with :func:`pack`; optimizers ask
-:func:`flat_view` whether a list of arrays can be treated as a single vector.
+Updating every parameter of a layer with a handful of whole-buffer NumPy calls is
+faster than looping over its arrays one by one, and it needs no copies when the arrays
+already live back to back in one buffer. Layers create their parameters (and their
+gradients) that way with :func:`pack`, once, before anyone holds them, so the arrays a
+layer exposes are the ones it keeps for its whole life. Optimizers ask :func:`runs`
+which consecutive arrays of a list can be treated as one vector, and :func:`joined`
+for that vector.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["pack", "flat_view"]
+__all__ = ["pack", "runs", "joined"]
 
 
 def pack(arrays: Sequence[np.ndarray], dtype=None) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -50,28 +52,55 @@ def pack(arrays: Sequence[np.ndarray], dtype=None) -> tuple[np.ndarray, list[np.
     return flat, views
 
 
-def flat_view(arrays: Sequence[np.ndarray]) -> np.ndarray | None:
-    """The 1-D view covering ``arrays`` if they lie back to back in one buffer, else None.
+def _address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
 
-    >>> flat, views = pack([np.ones(2), np.ones(3)])
-    >>> flat_view(views) is not None
-    True
-    >>> flat_view([np.ones(2), np.ones(3)]) is None
-    True
+
+def _follows(before: np.ndarray, a: np.ndarray) -> bool:
+    """Whether ``a`` starts right where ``before`` ends, both views of one 1-D buffer."""
+    base = a.base
+    return (
+        isinstance(base, np.ndarray)
+        and before.base is base
+        and base.ndim == 1
+        and base.flags.c_contiguous
+        and a.dtype == before.dtype == base.dtype
+        and a.flags.c_contiguous
+        and before.flags.c_contiguous
+        and _address(a) == _address(before) + before.nbytes
+    )
+
+
+def runs(*lists: Sequence[np.ndarray]) -> list[tuple[int, int]]:
+    """Split positions ``0 .. n-1`` into the longest ranges ``[i, j)`` over which, in every
+    list, each array starts where the one before it ends, in one 1-D buffer.
+
+    >>> _, views = pack([np.ones(2), np.ones(3), np.ones(1)])
+    >>> runs(views)
+    [(0, 3)]
+    >>> _, first_two = pack([np.ones(2), np.ones(3)])
+    >>> runs(views, first_two + [np.ones(1)])
+    [(0, 2), (2, 3)]
+    >>> runs([np.ones(2), np.ones(2)])
+    [(0, 1), (1, 2)]
     """
-    if not arrays:
-        return None
+    n = len(lists[0])
+    ranges, start = [], 0
+    for i in range(1, n + 1):
+        if i == n or not all(_follows(arrays[i - 1], arrays[i]) for arrays in lists):
+            ranges.append((start, i))
+            start = i
+    return ranges
+
+
+def joined(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """The 1-D view covering ``arrays``, which must form one range of :func:`runs`
+    of length >= 2.
+
+    >>> flat, views = pack([np.ones(2), np.zeros(3)])
+    >>> joined(views).tolist()
+    [1.0, 1.0, 0.0, 0.0, 0.0]
+    """
     base = arrays[0].base
-    if not isinstance(base, np.ndarray) or base.ndim != 1 or not base.flags.c_contiguous:
-        return None
-    itemsize = base.itemsize
-    base_addr = base.__array_interface__["data"][0]
-    start = (arrays[0].__array_interface__["data"][0] - base_addr) // itemsize
-    expected = start
-    for a in arrays:
-        if a.base is not base or a.dtype != base.dtype or not a.flags.c_contiguous:
-            return None
-        if (a.__array_interface__["data"][0] - base_addr) // itemsize != expected:
-            return None
-        expected += a.size
-    return base[start:expected]
+    start = (_address(arrays[0]) - _address(base)) // base.itemsize
+    return base[start : start + sum(a.size for a in arrays)]

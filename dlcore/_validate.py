@@ -13,8 +13,8 @@ import numbers
 import numpy as np
 
 __all__ = [
-    "as_float_array", "check_ndim", "check_same_shape", "check_finite", "check_whole",
-    "check_real",
+    "as_float_array", "as_labels", "check_ndim", "check_same_shape", "check_same_rows",
+    "check_finite", "check_whole", "check_real",
 ]
 
 
@@ -64,6 +64,46 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str], func:
             f"{func}: {names[0]} and {names[1]} must have the same shape, "
             f"got {a.shape} and {b.shape}"
         )
+
+
+def check_same_rows(
+    a: np.ndarray, b: np.ndarray, names: tuple[str, str], func: str
+) -> None:
+    """Raise ``ValueError`` unless ``a`` and ``b`` have at least one axis and equal lengths.
+
+    For examples and their targets: row i of ``a`` goes with row i of ``b``.
+
+    >>> check_same_rows(np.zeros((5, 2)), np.zeros(4), ("X", "y"), "fit")
+    Traceback (most recent call last):
+    ...
+    ValueError: fit: X and y must have the same number of rows, got shapes (5, 2) and (4,)
+    """
+    if a.ndim == 0 or b.ndim == 0 or len(a) != len(b):
+        raise ValueError(
+            f"{func}: {names[0]} and {names[1]} must have the same number of rows, "
+            f"got shapes {a.shape} and {b.shape}"
+        )
+
+
+def as_labels(y, name: str, func: str) -> np.ndarray:
+    """``y`` as a 1-D int64 array of class labels, or ``ValueError``.
+
+    Integers and booleans are accepted, and floats holding whole numbers.
+
+    >>> as_labels([1.0, 2.0], "y", "one_hot")
+    array([1, 2])
+    >>> as_labels([0.5], "y", "one_hot")
+    Traceback (most recent call last):
+    ...
+    ValueError: one_hot: y must hold integer labels, got dtype float64: [0.5]
+    """
+    arr = np.asarray(y)
+    check_ndim(arr, 1, name, func)
+    if arr.dtype.kind in "biu":
+        return arr.astype(np.int64)
+    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        return arr.astype(np.int64)
+    raise ValueError(f"{func}: {name} must hold integer labels, got dtype {arr.dtype}: {arr[:5]}")
 
 
 def check_finite(x: np.ndarray, name: str, func: str) -> None:

@@ -1,4 +1,4 @@
-"""Activation functions and their derivatives, elementwise except ``softmax``.
+"""Activation functions, each followed by its derivative; elementwise except ``softmax``.
 
 Every function takes an array-like ``z`` of any shape and returns an array of the same
 shape. The dtype follows the input: float32 stays float32, float64 stays float64, and
@@ -15,36 +15,26 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dlcore._numerics import exp_or_zero
 from dlcore._validate import as_float_array
 
 __all__ = [
     "step",
     "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "softmax",
     "sigmoid_grad",
+    "tanh",
     "tanh_grad",
+    "relu",
     "relu_grad",
+    "leaky_relu",
     "leaky_relu_grad",
+    "softmax",
 ]
 
 
 def _scalar_if_0d(out: np.ndarray) -> np.ndarray:
     """Return a 0-d result as a NumPy scalar, the way NumPy's ufuncs do."""
     return out[()] if out.ndim == 0 else out
-
-
-def _exp_or_zero(x: np.ndarray) -> np.ndarray:
-    """``e**x`` as a new array, with exactly 0 wherever the result would not be normal.
-
-    Flushing results below ``e * finfo.tiny`` (about 1e-307 in float64, 3e-38 in
-    float32) to zero changes them by less than that amount and keeps NumPy's
-    underflow flag quiet. NaN stays NaN.
-    """
-    lowest = np.log(np.finfo(x.dtype).tiny) + 1.0
-    return np.exp(x, out=np.zeros_like(x), where=~(x < lowest))
 
 
 def step(z: ArrayLike) -> np.ndarray:
@@ -86,10 +76,32 @@ def sigmoid(z: ArrayLike) -> np.ndarray:
     array([0. , 0.5, 1. ])
     """
     z = as_float_array(z, "z", "sigmoid")
-    e = _exp_or_zero(-np.abs(z))  # e^-|z| in [0, 1]
+    e = exp_or_zero(-np.abs(z))  # e^-|z| in [0, 1]
     out = np.where(z >= 0, 1.0, e)
     out /= 1.0 + e
     return _scalar_if_0d(out)
+
+
+def sigmoid_grad(z: ArrayLike) -> np.ndarray:
+    """Derivative of the sigmoid with respect to z.
+
+    ``sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = e^-|z| / (1 + e^-|z|)^2``; the second
+    form is used because it keeps full relative precision for large |z|.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape as z, values in [0, 0.25]
+
+    >>> sigmoid_grad(np.array([0.0, 1e4]))
+    array([0.25, 0.  ])
+    """
+    z = as_float_array(z, "z", "sigmoid_grad")
+    e = exp_or_zero(-np.abs(z))
+    return _scalar_if_0d(e / (1.0 + e) ** 2)
 
 
 def tanh(z: ArrayLike) -> np.ndarray:
@@ -111,6 +123,26 @@ def tanh(z: ArrayLike) -> np.ndarray:
     return np.tanh(as_float_array(z, "z", "tanh"))
 
 
+def tanh_grad(z: ArrayLike) -> np.ndarray:
+    """Derivative of tanh with respect to z.
+
+    ``tanh'(z) = 1 - tanh(z)^2``.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape as z, values in [0, 1]
+
+    >>> tanh_grad(np.array([0.0, 1e4]))
+    array([1., 0.])
+    """
+    t = np.tanh(as_float_array(z, "z", "tanh_grad"))
+    return 1.0 - t * t
+
+
 def relu(z: ArrayLike) -> np.ndarray:
     """Rectified linear unit.
 
@@ -128,6 +160,26 @@ def relu(z: ArrayLike) -> np.ndarray:
     array([0., 0., 3.])
     """
     return np.maximum(as_float_array(z, "z", "relu"), 0)
+
+
+def relu_grad(z: ArrayLike) -> np.ndarray:
+    """Derivative of ReLU with respect to z, taking 0 at the kink.
+
+    ``relu'(z) = 1 if z > 0 else 0`` (the same values as :func:`step`).
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape as z, values in {0, 1}
+
+    >>> relu_grad(np.array([-1.0, 0.0, 2.0]))
+    array([0., 0., 1.])
+    """
+    z = as_float_array(z, "z", "relu_grad")
+    return (z > 0).astype(z.dtype)
 
 
 def leaky_relu(z: ArrayLike, alpha: float = 0.01) -> np.ndarray:
@@ -150,6 +202,30 @@ def leaky_relu(z: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     """
     z = as_float_array(z, "z", "leaky_relu")
     return _scalar_if_0d(np.where(z > 0, z, z * float(alpha)))
+
+
+def leaky_relu_grad(z: ArrayLike, alpha: float = 0.01) -> np.ndarray:
+    """Derivative of leaky ReLU with respect to z, taking ``alpha`` at the kink.
+
+    ``leaky_relu'(z) = 1 if z > 0 else alpha``.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+    alpha : float, default 0.01
+        Slope for z <= 0.
+
+    Returns
+    -------
+    ndarray, same shape as z, values in {alpha, 1}
+
+    >>> leaky_relu_grad(np.array([-1.0, 0.0, 2.0]), alpha=0.1)
+    array([0.1, 0.1, 1. ])
+    """
+    z = as_float_array(z, "z", "leaky_relu_grad")
+    out = np.full_like(z, float(alpha))
+    out[z > 0] = 1.0
+    return _scalar_if_0d(out)
 
 
 def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
@@ -180,92 +256,6 @@ def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     z = as_float_array(z, "z", "softmax")
     if z.ndim == 0:
         raise ValueError("softmax: z must have at least one axis, got shape ()")
-    e = _exp_or_zero(z - z.max(axis=axis, keepdims=True))
+    e = exp_or_zero(z - z.max(axis=axis, keepdims=True))
     e /= e.sum(axis=axis, keepdims=True)
     return e
-
-
-def sigmoid_grad(z: ArrayLike) -> np.ndarray:
-    """Derivative of the sigmoid with respect to z.
-
-    ``sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = e^-|z| / (1 + e^-|z|)^2``; the second
-    form is used because it keeps full relative precision for large |z|.
-
-    Parameters
-    ----------
-    z : array_like, any shape
-
-    Returns
-    -------
-    ndarray, same shape as z, values in [0, 0.25]
-
-    >>> sigmoid_grad(np.array([0.0, 1e4]))
-    array([0.25, 0.  ])
-    """
-    z = as_float_array(z, "z", "sigmoid_grad")
-    e = _exp_or_zero(-np.abs(z))
-    return _scalar_if_0d(e / (1.0 + e) ** 2)
-
-
-def tanh_grad(z: ArrayLike) -> np.ndarray:
-    """Derivative of tanh with respect to z.
-
-    ``tanh'(z) = 1 - tanh(z)^2``.
-
-    Parameters
-    ----------
-    z : array_like, any shape
-
-    Returns
-    -------
-    ndarray, same shape as z, values in [0, 1]
-
-    >>> tanh_grad(np.array([0.0, 1e4]))
-    array([1., 0.])
-    """
-    t = np.tanh(as_float_array(z, "z", "tanh_grad"))
-    return 1.0 - t * t
-
-
-def relu_grad(z: ArrayLike) -> np.ndarray:
-    """Derivative of ReLU with respect to z, taking 0 at the kink.
-
-    ``relu'(z) = 1 if z > 0 else 0`` (the same values as :func:`step`).
-
-    Parameters
-    ----------
-    z : array_like, any shape
-
-    Returns
-    -------
-    ndarray, same shape as z, values in {0, 1}
-
-    >>> relu_grad(np.array([-1.0, 0.0, 2.0]))
-    array([0., 0., 1.])
-    """
-    z = as_float_array(z, "z", "relu_grad")
-    return (z > 0).astype(z.dtype)
-
-
-def leaky_relu_grad(z: ArrayLike, alpha: float = 0.01) -> np.ndarray:
-    """Derivative of leaky ReLU with respect to z, taking ``alpha`` at the kink.
-
-    ``leaky_relu'(z) = 1 if z > 0 else alpha``.
-
-    Parameters
-    ----------
-    z : array_like, any shape
-    alpha : float, default 0.01
-        Slope for z <= 0.
-
-    Returns
-    -------
-    ndarray, same shape as z, values in {alpha, 1}
-
-    >>> leaky_relu_grad(np.array([-1.0, 0.0, 2.0]), alpha=0.1)
-    array([0.1, 0.1, 1. ])
-    """
-    z = as_float_array(z, "z", "leaky_relu_grad")
-    out = np.full_like(z, float(alpha))
-    out[z > 0] = 1.0
-    return _scalar_if_0d(out)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dlcore._validate import check_ndim, check_real, check_whole
+from dlcore._validate import as_labels, check_real, check_same_rows, check_whole
 
 __all__ = ["load_digits", "load_mnist", "one_hot", "train_test_split", "minibatches", "logic_gate"]
 
@@ -178,7 +178,7 @@ def one_hot(y, n_classes: int) -> np.ndarray:
            [1., 0., 0.]])
     """
     n_classes = check_whole(n_classes, "n_classes", "one_hot")
-    labels = _as_labels(y, "y", "one_hot")
+    labels = as_labels(y, "y", "one_hot")
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(
             f"one_hot: labels must be in [0, {n_classes}), got values from "
@@ -187,17 +187,6 @@ def one_hot(y, n_classes: int) -> np.ndarray:
     Y = np.zeros((labels.size, n_classes))
     Y[np.arange(labels.size), labels] = 1.0
     return Y
-
-
-def _as_labels(y, name: str, func: str) -> np.ndarray:
-    """``y`` as a 1-D int64 array, or ``ValueError`` if it is not 1-D or not whole numbers."""
-    arr = np.asarray(y)
-    check_ndim(arr, 1, name, func)
-    if arr.dtype.kind in "biu":
-        return arr.astype(np.int64)
-    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-        return arr.astype(np.int64)
-    raise ValueError(f"{func}: {name} must hold integer labels, got dtype {arr.dtype}: {arr[:5]}")
 
 
 def train_test_split(
@@ -240,7 +229,7 @@ def train_test_split(
     ((7, 2), (3, 2), True)
     """
     X, y = np.asarray(X), np.asarray(y)
-    _check_same_length(X, y, "train_test_split")
+    check_same_rows(X, y, ("X", "y"), "train_test_split")
     test_size = check_real(test_size, "test_size", "train_test_split", high=1.0, low_open=True)
     m = len(X)
     n_test = math.ceil(test_size * m)
@@ -252,13 +241,6 @@ def train_test_split(
     order = np.random.default_rng(rng).permutation(m)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
-
-
-def _check_same_length(X: np.ndarray, y: np.ndarray, func: str) -> None:
-    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
-        raise ValueError(
-            f"{func}: X and y must have the same number of rows, got shapes {X.shape} and {y.shape}"
-        )
 
 
 def minibatches(
@@ -299,7 +281,7 @@ def minibatches(
     [[0, 1], [2, 3], [4]]
     """
     X, y = np.asarray(X), np.asarray(y)
-    _check_same_length(X, y, "minibatches")
+    check_same_rows(X, y, ("X", "y"), "minibatches")
     batch_size = check_whole(batch_size, "batch_size", "minibatches")
     order = np.random.default_rng(rng).permutation(len(X)) if shuffle else None
     return _batches(X, y, batch_size, order)

@@ -121,6 +121,10 @@ def check_model_gradients(
     ``loss(model.forward(X), y)`` (perturbing the parameters in place and restoring
     them) and returns the largest :func:`relative_error` over all arrays.
 
+    The model is run in the mode it is in. Batch normalisation checks fine in either
+    mode; a :class:`~dlcore.layers.Dropout` in training mode draws a new mask at every
+    forward, so check such a model in evaluation mode (or with ``p = 0``).
+
     Parameters
     ----------
     model : object with forward, backward, params and grads, e.g. a ``Sequential``

@@ -23,7 +23,7 @@ outputs keep the layer's dtype (float64 by default); activations follow their in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -56,6 +56,16 @@ def _upstream(
     return d.astype(cache.dtype, copy=False)
 
 
+def _side_by_side(a: np.ndarray, b: np.ndarray, dtype: np.dtype) -> list[np.ndarray]:
+    """Copies of ``a`` and ``b`` in ``dtype``, back to back in one new buffer.
+
+    A layer creates its parameters this way, and their gradients, so that an optimizer
+    can update both with whole-vector operations (see :mod:`dlcore.optimizers`). They
+    are created once and stay the layer's arrays for its whole life.
+    """
+    return pack([a, b], dtype)[1]
+
+
 class _Layer:
     """The training/evaluation switch every layer shares, as ``torch.nn.Module`` has it.
 
@@ -64,12 +74,12 @@ class _Layer:
 
     training: bool
 
-    def train(self, mode: bool = True):
+    def train(self, mode: bool = True) -> Self:
         """Put the layer in training mode (``mode=False``: evaluation mode); return it."""
         self.training = bool(mode)
         return self
 
-    def eval(self):
+    def eval(self) -> Self:
         """Put the layer in evaluation mode; return it. The same as ``train(False)``."""
         return self.train(False)
 
@@ -123,8 +133,6 @@ class Dense(_Layer):
            [-4.,  4.]])
     """
 
-    param_names = ("W", "b")  # each has its gradient in the attribute "d" + name
-
     def __init__(
         self,
         n_in: int,
@@ -149,13 +157,11 @@ class Dense(_Layer):
             "small": 0.01,
         }
         if init == "zeros":
-            self.W = np.zeros((n_out, n_in), dtype=dtype)
+            W = np.zeros((n_out, n_in), dtype=dtype)
         else:
-            gen = np.random.default_rng(rng)
-            self.W = gen.normal(0.0, std[init], size=(n_out, n_in)).astype(dtype, copy=False)
-        self.b = np.zeros(n_out, dtype=dtype)
-        self.dW = np.zeros_like(self.W)
-        self.db = np.zeros_like(self.b)
+            W = np.random.default_rng(rng).normal(0.0, std[init], size=(n_out, n_in))
+        self.W, self.b = _side_by_side(W, np.zeros(n_out), dtype)
+        self.dW, self.db = _side_by_side(np.zeros_like(W), np.zeros(n_out), dtype)
         self._A_prev: np.ndarray | None = None
         self.training = True
 
@@ -243,8 +249,6 @@ class _Activation(_Layer):
     Subclasses define ``_value(Z) -> A`` and ``_backward(dA) -> dZ``; the latter may use
     ``self._Z`` and ``self._A`` kept by :meth:`forward`.
     """
-
-    param_names: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self._Z: np.ndarray | None = None
@@ -412,8 +416,6 @@ class Dropout(_Layer):
     array([[1., 1.]])
     """
 
-    param_names: tuple[str, ...] = ()
-
     def __init__(self, p: float = 0.5, rng: np.random.Generator | int | None = None) -> None:
         self.p = check_real(p, "p", "Dropout", low=0.0, high=1.0)
         self.rng = np.random.default_rng(rng)
@@ -524,8 +526,6 @@ class BatchNorm1d(_Layer):
     (array([0.2]), array([1.1]))
     """
 
-    param_names = ("gamma", "beta")  # each has its gradient in the attribute "d" + name
-
     def __init__(
         self,
         n_features: int,
@@ -545,10 +545,9 @@ class BatchNorm1d(_Layer):
         if dtype.kind != "f":
             raise ValueError(f"BatchNorm1d: dtype must be a floating-point dtype, got {dtype}")
         self.n_features = int(n_features)
-        self.gamma = np.ones(n_features, dtype=dtype)
-        self.beta = np.zeros(n_features, dtype=dtype)
-        self.dgamma = np.zeros_like(self.gamma)
-        self.dbeta = np.zeros_like(self.beta)
+        self.gamma, self.beta = _side_by_side(np.ones(n_features), np.zeros(n_features), dtype)
+        self.dgamma, self.dbeta = _side_by_side(np.zeros(n_features), np.zeros(n_features),
+                                                dtype)
         self.running_mean = np.zeros(n_features, dtype=dtype)
         self.running_var = np.ones(n_features, dtype=dtype)
         self._X_hat: np.ndarray | None = None
@@ -661,12 +660,9 @@ class Sequential:
     Backward runs the chain rule in reverse: each layer turns dLoss/d(its output) into
     dLoss/d(its input) and fills its own parameter gradients.
 
-    On construction the parameters of all layers that name them (``param_names``, as
-    :class:`Dense` does) are moved into one contiguous buffer, and their gradients
-    into another, with each layer's attributes becoming views of it. The values are
-    unchanged, but ``dlcore._buffers.flat_view(model.params())`` is then a single 1-D
-    array an optimizer can update in a few whole-buffer operations. This is skipped
-    when the parameters do not all share one dtype.
+    The model holds its layers as they are: ``params()`` and ``grads()`` return the
+    layers' own arrays (``model.params()[0] is layers[0].W``), so an array taken from a
+    layer before or after building the model is the one every optimizer step updates.
 
     Modes. ``train()`` and ``eval()`` set the mode of every layer (only :class:`Dropout`
     and :class:`BatchNorm1d` care); ``forward`` follows it. :meth:`predict` always gives
@@ -712,7 +708,6 @@ class Sequential:
         if len({id(layer) for layer in layers}) != len(layers):
             raise ValueError("Sequential: the same layer object appears more than once")
         self.layers = list(layers)
-        self._pack()
         self.training = True  # as in PyTorch, the layers keep the modes they came with
 
     def train(self, mode: bool = True) -> Sequential:
@@ -725,18 +720,6 @@ class Sequential:
     def eval(self) -> Sequential:
         """Put every layer in evaluation mode; return self. The same as ``train(False)``."""
         return self.train(False)
-
-    def _pack(self) -> None:
-        """Move parameters, then gradients, into one flat buffer each (same dtype only)."""
-        slots = [(layer, name) for layer in self.layers
-                 for name in getattr(layer, "param_names", ())]
-        for prefix in ("", "d"):
-            arrays = [getattr(layer, prefix + name) for layer, name in slots]
-            if not arrays or len({a.dtype for a in arrays}) != 1:
-                return
-            _, views = pack(arrays)
-            for (layer, name), view in zip(slots, views, strict=True):
-                setattr(layer, prefix + name, view)
 
     def forward(self, X: ArrayLike) -> np.ndarray:
         """Run every layer's ``forward`` in order.

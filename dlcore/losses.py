@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dlcore._numerics import exp_or_zero
 from dlcore._validate import (
     as_float_array,
     check_finite,
@@ -32,7 +33,7 @@ from dlcore._validate import (
     check_real,
     check_same_shape,
 )
-from dlcore.activations import _exp_or_zero, softmax
+from dlcore.activations import softmax
 
 __all__ = [
     "mse",
@@ -335,7 +336,7 @@ def softmax_cross_entropy(logits: ArrayLike, y: ArrayLike) -> float:
     """
     z, y = _logits_target(logits, y, "softmax_cross_entropy")
     shifted = z - z.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(_exp_or_zero(shifted).sum(axis=1, keepdims=True))
+    log_probs = shifted - np.log(exp_or_zero(shifted).sum(axis=1, keepdims=True))
     if y.ndim == 1:
         picked = log_probs[np.arange(z.shape[0]), y]
         return -float(np.mean(picked, dtype=np.float64))

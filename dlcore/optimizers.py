@@ -5,17 +5,31 @@ Every optimizer keeps its *settings* (``lr``, ``betas``, ...) apart from its *st
 ``momentum_buffer``, ``sum``, ``square_avg``, ``exp_avg``, ``exp_avg_sq``, ``step``).
 ``opt.step(params, grads)`` changes every array of ``params`` in place.
 
+Each optimizer writes its rule twice, with the same arithmetic:
+
+- ``_update(p, g, state, t)``, the *reference*: the docstring's formula in plain NumPy,
+  one parameter array at a time. Read this one.
+- ``_fast_update(p, g, state, s, t)``: the same formula in place, with ``out=`` and a
+  preallocated scratch vector ``s``, on several arrays at once joined into one vector.
+
 Speed. The state of one kind (say every ``exp_avg``) lives in one flat buffer, and
-``opt.state[i][...]`` are views into it. When the parameters, and their gradients, also
-lie back to back in one buffer -- ``Sequential`` arranges them so -- a step is a dozen
-whole-buffer NumPy calls writing into a preallocated scratch vector, instead of a dozen
-calls per parameter array. Otherwise the same arithmetic runs array by array on the
-per-parameter views; both paths read and write the same state.
+``opt.state[i][...]`` are views into it. Each layer keeps its parameters back to back
+in one buffer (and their gradients in another), so a layer's ``W`` and ``b`` form one
+vector, and a step is a dozen whole-vector NumPy calls per layer instead of a dozen per
+array. Arrays that do not lie side by side go through the reference path.
+
+One truth. ``opt.state`` is what the step reads and writes, on either path. Change a
+state entry in place (``opt.state[i]["exp_avg"][...] = values``), and the whole-vector
+path goes on; replace it with a new array of the same shape, and the step uses that
+array (going through the reference path for that parameter's group).
 
 Weight decay. ``SGD`` and ``Adam`` take ``weight_decay`` (L2, as PyTorch: the gradient
 becomes ``g + weight_decay * p`` before the update, the same as adding
 ``dlcore.losses.l2_penalty`` to the loss); ``AdamW`` decays decoupled from the gradient,
 ``p -= lr * weight_decay * p`` before its Adam step, as ``torch.optim.AdamW``.
+
+:class:`FunctionalOptimizer` turns a pure update function, such as the ones written in
+the optimizers chapter, into an optimizer for :func:`dlcore.training.fit`.
 
 The learning-rate schedules of :mod:`dlcore.schedules` are re-exported here.
 """
@@ -23,11 +37,11 @@ The learning-rate schedules of :mod:`dlcore.schedules` are re-exported here.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from dlcore._buffers import flat_view, pack
+from dlcore._buffers import joined, pack, runs
 from dlcore._validate import as_float_array, check_real, check_same_shape
 from dlcore.schedules import exponential_decay, inverse_time_decay, step_decay
 
@@ -38,20 +52,54 @@ __all__ = [
     "RMSProp",
     "Adam",
     "AdamW",
+    "FunctionalOptimizer",
     "inverse_time_decay",
     "step_decay",
     "exponential_decay",
 ]
 
 
-class Optimizer:
-    """Base class: input checks, state allocation, and the choice of flat or per-array path.
+def _check_step_inputs(params, grads, name: str) -> tuple[list, list]:
+    """``params`` as a list of float arrays and ``grads`` as float arrays of their shapes."""
+    params, grads = list(params), list(grads)
+    if not params:
+        raise ValueError(f"{name}: params is empty; pass the list of parameter arrays")
+    if len(params) != len(grads):
+        raise ValueError(
+            f"{name}: params and grads must have the same length, "
+            f"got {len(params)} and {len(grads)}"
+        )
+    for i, p in enumerate(params):
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            what = f"{p.dtype} array" if isinstance(p, np.ndarray) else type(p).__name__
+            raise ValueError(
+                f"{name}: params[{i}] must be a float NumPy array (it is updated in "
+                f"place), got {what}"
+            )
+    grads = [as_float_array(g, f"grads[{i}]", name) for i, g in enumerate(grads)]
+    for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+        check_same_shape(p, g, (f"params[{i}]", f"grads[{i}]"), name)
+    return params, grads
 
-    A subclass names its state in ``_state_names`` and writes the arithmetic of one step
-    in ``_update(p, g, state, s, t)``, where ``p`` and ``g`` are a parameter and its
-    gradient (the whole flat vector, or one array), ``state`` maps each state name to the
-    matching array, ``s`` is a scratch array of the same shape, and ``t`` is the step
-    number starting at 1. ``_update`` must work in place, with ``out=`` and ``s``.
+
+def _check_unchanged_shapes(expected: list[tuple], params: list[np.ndarray], name: str) -> None:
+    """Raise ``ValueError`` if the shapes of ``params`` differ from those of the first step."""
+    if [p.shape for p in params] != expected:
+        raise ValueError(
+            f"{name}: params changed since the first step: expected shapes {expected}, "
+            f"got {[p.shape for p in params]}; call reset() or create a new optimizer"
+        )
+
+
+class Optimizer:
+    """Base class: input checks, state allocation, weight decay, and the choice of path.
+
+    A subclass names its state in ``_state_names`` and writes one step of its rule twice
+    (see the module notes): ``_update(p, g, state, t)`` for one array, plainly, and
+    ``_fast_update(p, g, state, s, t)`` in place for a joined vector. In both, ``p`` and
+    ``g`` are the parameter and its gradient (weight decay already applied), ``state``
+    maps each state name to the matching array (updated in place), ``s`` is a scratch
+    array shaped like ``p``, and ``t`` is the step number starting at 1.
 
     Parameters
     ----------
@@ -59,7 +107,7 @@ class Optimizer:
         Learning rate, >= 0. A plain attribute: set ``opt.lr`` between steps to follow a
         schedule.
     weight_decay : float, default 0.0
-        Decay factor wd, >= 0. The gradient becomes ``g + wd * p`` before ``_update``
+        Decay factor wd, >= 0. The gradient becomes ``g + wd * p`` before the update
         (L2), or, for a subclass with ``_decoupled_decay = True``, ``p *= 1 - lr * wd``
         first and the gradient is left alone.
 
@@ -83,11 +131,12 @@ class Optimizer:
         """Forget all state; the next ``step`` starts afresh (as at step 1)."""
         self.state: list[dict] = []
         self._shapes: list[tuple[int, ...]] | None = None
+        self._offsets: list[int] = []  # where each parameter starts in the flat buffers
         self._flat_state: dict[str, np.ndarray] = {}
+        self._state_views: dict[str, list[np.ndarray]] = {}  # as allocated
         self._scratch: np.ndarray | None = None
-        self._scratch_views: list[np.ndarray] = []
         self._decayed: np.ndarray | None = None  # room for g + wd * p
-        self._decayed_views: list[np.ndarray] = []
+        self._layout: tuple | None = None  # (params, grads, groups) of the last step
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """Update every array of ``params`` in place from the matching array of ``grads``.
@@ -103,82 +152,102 @@ class Optimizer:
         ------
         ValueError
             If ``params`` is empty, the lengths differ, a parameter is not a float NumPy
-            array, ``params[i]`` and ``grads[i]`` differ in shape, or the shapes differ
-            from those of the first step (call :meth:`reset` to start over with new ones).
+            array, ``params[i]`` and ``grads[i]`` differ in shape, the shapes differ
+            from those of the first step (call :meth:`reset` to start over with new ones),
+            or a state entry was replaced by an array of another shape.
         """
         name = f"{type(self).__name__}.step"
-        params, grads = self._check_inputs(params, grads, name)
+        params, grads = _check_step_inputs(params, grads, name)
         if self._shapes is None:
             self._allocate(params)
-        elif [p.shape for p in params] != self._shapes:
-            raise ValueError(
-                f"{name}: params changed since the first step: expected shapes {self._shapes}, "
-                f"got {[p.shape for p in params]}; call reset() or create a new optimizer"
-            )
+        _check_unchanged_shapes(self._shapes, params, name)
         if self._counts_steps:
             for st in self.state:
                 st["step"] += 1
-        t = self.state[0].get("step", 0)
+        for i, j, p_joined, g_joined in self._groups(params, grads):
+            if p_joined is not None and self._state_in_place(i, j):
+                self._fast_step(p_joined, g_joined, i, j)
+            else:
+                for k in range(i, j):
+                    self._reference_step(params[k], grads[k], k, name)
 
-        p_flat, g_flat = flat_view(params), flat_view(grads)
-        if p_flat is not None and g_flat is not None:
-            g_flat = self._apply_weight_decay(p_flat, g_flat, self._decayed)
-            self._update(p_flat, g_flat, self._flat_state, self._scratch, t)
-        else:
-            for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-                views = {k: self.state[i][k] for k in self._state_names}
-                g = self._apply_weight_decay(p, g, self._decayed_views[i])
-                self._update(p, g, views, self._scratch_views[i], t)
+    def _groups(self, params: list[np.ndarray], grads: list[np.ndarray]) -> list[tuple]:
+        """``(i, j, p, g)`` for each range of :func:`~dlcore._buffers.runs`, with ``p`` and
+        ``g`` the joined vectors of ``params[i:j]`` and ``grads[i:j]`` (None for one array).
 
-    def _apply_weight_decay(self, p: np.ndarray, g: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """The gradient the update uses: ``g + wd * p`` written into ``out`` (L2), or ``g``
-        after ``p *= 1 - lr * wd`` (decoupled), or ``g`` itself when wd is 0."""
-        if self.weight_decay == 0:
-            return g
-        if self._decoupled_decay:
-            p *= 1.0 - self.lr * self.weight_decay
-            return g
-        np.multiply(p, self.weight_decay, out=out)
-        out += g
-        return out
+        Remembered for the same array objects, whose memory never moves: a model passes
+        the same arrays at every step.
+        """
+        known = self._layout
+        if known is None or not all(
+            a is b for a, b in zip(known[0] + known[1], params + grads, strict=True)
+        ):
+            groups = [(i, j, joined(params[i:j]), joined(grads[i:j])) if j - i > 1
+                      else (i, j, None, None) for i, j in runs(params, grads)]
+            self._layout = (params, grads, groups)
+        return self._layout[2]
 
-    def _update(self, p, g, state: dict[str, np.ndarray], s: np.ndarray, t: int) -> None:
+    def _reference_step(self, p: np.ndarray, g: np.ndarray, i: int, name: str) -> None:
+        """One step of parameter ``i`` alone, by the reference formula, on ``state[i]``."""
+        state = {key: self.state[i][key] for key in self._state_names}
+        for key, value in state.items():
+            if not isinstance(value, np.ndarray) or value.shape != p.shape:
+                raise ValueError(
+                    f"{name}: state[{i}][{key!r}] must be an array of shape {p.shape} like "
+                    f"params[{i}], got {getattr(value, 'shape', type(value).__name__)}"
+                )
+        if self.weight_decay != 0:
+            if self._decoupled_decay:
+                p *= 1.0 - self.lr * self.weight_decay  # p = p - lr * wd * p
+            else:
+                g = g + self.weight_decay * p
+        self._update(p, g, state, self.state[i].get("step", 0))
+
+    def _fast_step(self, p: np.ndarray, g: np.ndarray, i: int, j: int) -> None:
+        """One step of parameters ``i .. j-1`` joined into the vector ``p`` (gradient ``g``)."""
+        lo, hi = self._offsets[i], self._offsets[j]
+        state = {key: flat[lo:hi] for key, flat in self._flat_state.items()}
+        if self.weight_decay != 0:
+            if self._decoupled_decay:
+                p *= 1.0 - self.lr * self.weight_decay
+            else:
+                decayed = np.multiply(p, self.weight_decay, out=self._decayed[lo:hi])
+                decayed += g  # g + wd * p
+                g = decayed
+        self._fast_update(p, g, state, self._scratch[lo:hi], self.state[i].get("step", 0))
+
+    def _state_in_place(self, i: int, j: int) -> bool:
+        """Whether ``state[i:j]`` still holds the allocated views, at one step count."""
+        step = self.state[i].get("step")
+        for k in range(i, j):
+            if self.state[k].get("step") != step:
+                return False
+            for key in self._state_names:
+                if self.state[k][key] is not self._state_views[key][k]:
+                    return False
+        return True
+
+    def _update(self, p, g, state: dict[str, np.ndarray], t: int) -> None:
         raise NotImplementedError
 
-    @staticmethod
-    def _check_inputs(params, grads, name: str) -> tuple[list, list]:
-        params, grads = list(params), list(grads)
-        if not params:
-            raise ValueError(f"{name}: params is empty; pass the list of parameter arrays")
-        if len(params) != len(grads):
-            raise ValueError(
-                f"{name}: params and grads must have the same length, "
-                f"got {len(params)} and {len(grads)}"
-            )
-        for i, p in enumerate(params):
-            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-                what = f"{p.dtype} array" if isinstance(p, np.ndarray) else type(p).__name__
-                raise ValueError(
-                    f"{name}: params[{i}] must be a float NumPy array (it is updated in "
-                    f"place), got {what}"
-                )
-        grads = [as_float_array(g, f"grads[{i}]", name) for i, g in enumerate(grads)]
-        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-            check_same_shape(p, g, (f"params[{i}]", f"grads[{i}]"), name)
-        return params, grads
+    def _fast_update(self, p, g, state: dict[str, np.ndarray], s: np.ndarray, t: int) -> None:
+        raise NotImplementedError
 
     def _allocate(self, params: list[np.ndarray]) -> None:
-        """One zero-filled flat buffer per state kind, plus one scratch, with per-array views."""
+        """One zero-filled flat buffer per state kind, plus scratch, with per-array views."""
         dtype = np.result_type(*params)
         zeros = [np.zeros(p.shape, dtype) for p in params]
         self._shapes = [p.shape for p in params]
+        self._offsets = [0]
+        for p in params:
+            self._offsets.append(self._offsets[-1] + p.size)
         self.state = [{"step": 0} if self._counts_steps else {} for _ in params]
         for key in self._state_names:
-            self._flat_state[key], views = pack(zeros, dtype)
-            for st, view in zip(self.state, views, strict=True):
+            self._flat_state[key], self._state_views[key] = pack(zeros, dtype)
+            for st, view in zip(self.state, self._state_views[key], strict=True):
                 st[key] = view
-        self._scratch, self._scratch_views = pack(zeros, dtype)
-        self._decayed, self._decayed_views = pack(zeros, dtype)
+        self._scratch = np.zeros(self._offsets[-1], dtype)
+        self._decayed = np.zeros(self._offsets[-1], dtype)
 
     def __repr__(self) -> str:
         settings = [f"{k}={v!r}" for k, v in vars(self).items() if k[0] != "_" and k != "state"]
@@ -254,7 +323,18 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         self._state_names = ("momentum_buffer",) if self.momentum > 0 else ()
 
-    def _update(self, p, g, state, s, t):
+    def _update(self, p, g, state, t):
+        if self.momentum == 0:
+            p -= self.lr * g
+            return
+        v = state["momentum_buffer"]
+        v[...] = self.momentum * v + g
+        if self.nesterov:
+            p -= self.lr * (g + self.momentum * v)
+        else:
+            p -= self.lr * v
+
+    def _fast_update(self, p, g, state, s, t):
         direction = g
         if self.momentum > 0:
             v = state["momentum_buffer"]
@@ -307,7 +387,12 @@ class Adagrad(Optimizer):
         super().__init__(lr)
         self.eps = check_real(eps, "eps", "Adagrad")
 
-    def _update(self, p, g, state, s, t):
+    def _update(self, p, g, state, t):
+        total = state["sum"]
+        total += g**2
+        p -= self.lr * g / (np.sqrt(total) + self.eps)
+
+    def _fast_update(self, p, g, state, s, t):
         total = state["sum"]
         total += np.multiply(g, g, out=s)  # sum += g^2
         _divide_by_root(p, g, total, s, self.lr, self.eps)
@@ -354,7 +439,12 @@ class RMSProp(Optimizer):
         self.alpha = check_real(alpha, "alpha", "RMSProp", high=1.0)
         self.eps = check_real(eps, "eps", "RMSProp")
 
-    def _update(self, p, g, state, s, t):
+    def _update(self, p, g, state, t):
+        avg = state["square_avg"]
+        avg[...] = self.alpha * avg + (1 - self.alpha) * g**2
+        p -= self.lr * g / (np.sqrt(avg) + self.eps)
+
+    def _fast_update(self, p, g, state, s, t):
         avg = state["square_avg"]
         np.multiply(g, g, out=s)
         s *= 1.0 - self.alpha
@@ -428,7 +518,17 @@ class Adam(Optimizer):
         )
         self.eps = check_real(eps, "eps", name)
 
-    def _update(self, p, g, state, s, t):
+    def _update(self, p, g, state, t):
+        beta1, beta2 = self.betas
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m[...] = beta1 * m + (1 - beta1) * g
+        v[...] = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+    def _fast_update(self, p, g, state, s, t):
+        # the formula of _update, rearranged to work in place in the scratch vector s
         beta1, beta2 = self.betas
         m, v = state["exp_avg"], state["exp_avg_sq"]
         m *= beta1
@@ -496,3 +596,156 @@ class AdamW(Adam):
         weight_decay: float = 0.01,
     ) -> None:
         super().__init__(lr, betas, eps, weight_decay)
+
+
+class FunctionalOptimizer:
+    """An optimizer made from a pure update function, such as your own from chapter 6.
+
+    At each ``step(params, grads)``, for every parameter array ``p`` with gradient ``g``
+    and state arrays ``s1, s2, ...`` (named by ``state``, zeros like ``p`` at first)::
+
+        result = update(p, g, s1, s2, ..., **hyperparams)        # plus t=<step> if asked
+        new_p, new_s1, new_s2, ... = result                      # or new_p = result
+        p[...] = new_p                                           # written in place
+
+    The new parameters are copied *into* ``p``, so a model's arrays stay its own; the new
+    state arrays replace the old ones in ``opt.state[i]``. ``update`` may return new
+    arrays (the usual pure style) and should not modify its arguments.
+
+    Parameters
+    ----------
+    update : callable
+        ``update(p, g, *state, **hyperparams) -> new_p`` when there is no state,
+        else ``-> (new_p, *new_state)``, the states in the order of ``state``.
+    state : tuple of str, default ("v",)
+        Names of the state arrays, in the order ``update`` takes them; ``()`` for none.
+    step_arg : str or None, default None
+        If given, the 1-based step count is passed to ``update`` under this keyword,
+        e.g. ``"t"`` for Adam's bias correction.
+    **hyperparams
+        Passed to ``update`` by keyword at every step, e.g. ``lr=0.01, mu=0.9``. Kept in
+        the dict ``opt.hyperparams``: set ``opt.hyperparams["lr"]`` between steps to
+        follow a schedule.
+
+    Attributes
+    ----------
+    state : list of dict
+        ``state[i]`` maps each name of ``state`` to the array of the parameter at position
+        ``i``, and ``"step"`` to the number of steps taken.
+    hyperparams : dict
+
+    Raises
+    ------
+    ValueError
+        If ``update`` is not callable, ``state`` is not a tuple of distinct names (other
+        than "step"), or ``step_arg`` is neither None nor a name. At ``step``: as
+        :meth:`Optimizer.step`, or if ``update`` returns the wrong number of arrays or an
+        array of the wrong shape.
+
+    Examples
+    --------
+    Momentum written as a pure function, plugged into training like ``SGD(momentum=0.9)``:
+
+    >>> def momentum_update(p, g, v, lr, mu=0.9):
+    ...     v_new = mu * v + g
+    ...     return p - lr * v_new, v_new
+    >>> opt = FunctionalOptimizer(momentum_update, state=("v",), lr=0.1, mu=0.9)
+    >>> w = np.array([1.0])
+    >>> opt.step([w], [np.array([2.0])])   # v = 2,           w = 1 - 0.1*2
+    >>> opt.step([w], [np.array([2.0])])   # v = 0.9*2 + 2,   w = 0.8 - 0.1*3.8
+    >>> round(float(w[0]), 6), round(float(opt.state[0]["v"][0]), 6)
+    (0.42, 3.8)
+
+    Adam takes the step number too: ``FunctionalOptimizer(adam_update, state=("m", "v"),
+    step_arg="t", lr=0.001)`` for ``adam_update(p, g, m, v, t, lr=0.001, ...)``.
+    """
+
+    def __init__(
+        self,
+        update: Callable[..., object],
+        state: tuple[str, ...] = ("v",),
+        step_arg: str | None = None,
+        **hyperparams: object,
+    ) -> None:
+        if not callable(update):
+            raise ValueError(f"FunctionalOptimizer: update must be a function, got {update!r}")
+        names = tuple(state) if isinstance(state, tuple | list) else None
+        if (names is None or not all(isinstance(n, str) and n for n in names)
+                or len(set(names)) != len(names) or "step" in names):
+            raise ValueError(
+                "FunctionalOptimizer: state must be a tuple of distinct names other than "
+                f"'step', e.g. ('v',) or ('m', 'v'), got {state!r}"
+            )
+        if step_arg is not None and (not isinstance(step_arg, str) or not step_arg):
+            raise ValueError(
+                f"FunctionalOptimizer: step_arg must be None or a keyword name such as 't', "
+                f"got {step_arg!r}"
+            )
+        self.update = update
+        self.state_names = names
+        self.step_arg = step_arg
+        self.hyperparams = dict(hyperparams)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget all state; the next ``step`` starts afresh (as at step 1)."""
+        self.state: list[dict] = []
+        self._shapes: list[tuple[int, ...]] | None = None
+
+    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+        """Call ``update`` for every array of ``params`` and write the result into it.
+
+        Parameters
+        ----------
+        params : sequence of ndarray
+            Float arrays, written in place.
+        grads : sequence of array_like
+            Their gradients, same shapes.
+        """
+        name = "FunctionalOptimizer.step"
+        params, grads = _check_step_inputs(params, grads, name)
+        if self._shapes is None:
+            self._shapes = [p.shape for p in params]
+            self.state = [{**{key: np.zeros_like(p) for key in self.state_names}, "step": 0}
+                          for p in params]
+        _check_unchanged_shapes(self._shapes, params, name)
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            st = self.state[i]
+            st["step"] += 1
+            kwargs = dict(self.hyperparams)
+            if self.step_arg is not None:
+                kwargs[self.step_arg] = st["step"]
+            result = self.update(p, g, *(st[key] for key in self.state_names), **kwargs)
+            new_p, new_state = self._split(result, i)
+            for key, value in zip(self.state_names, new_state, strict=True):
+                st[key] = self._checked(value, p, f"new {key}", i)
+            p[...] = self._checked(new_p, p, "new p", i)
+
+    def _split(self, result, i: int) -> tuple[object, tuple]:
+        """``(new_p, new_state)`` from what ``update`` returned for parameter ``i``."""
+        n = 1 + len(self.state_names)
+        if isinstance(result, tuple | list):
+            if len(result) != n:
+                raise ValueError(
+                    f"FunctionalOptimizer.step: update must return {n} arrays (new p, then "
+                    f"{', '.join(self.state_names) or 'no state'}), got {len(result)} for "
+                    f"params[{i}]"
+                )
+            return result[0], tuple(result[1:])
+        if n != 1:
+            raise ValueError(
+                f"FunctionalOptimizer.step: update must return a tuple (new p, "
+                f"{', '.join(self.state_names)}), got a single {type(result).__name__}"
+            )
+        return result, ()
+
+    @staticmethod
+    def _checked(value, p: np.ndarray, what: str, i: int) -> np.ndarray:
+        """``value`` as an array of ``p``'s dtype, or ``ValueError`` if its shape is not p's."""
+        arr = as_float_array(value, what, "FunctionalOptimizer.step")
+        if arr.shape != p.shape:
+            raise ValueError(
+                f"FunctionalOptimizer.step: update returned {what} of shape {arr.shape} for "
+                f"params[{i}] of shape {p.shape}"
+            )
+        return arr.astype(p.dtype, copy=False)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlcore._validate import as_float_array, check_finite, check_ndim, check_real, check_whole
+from dlcore._validate import (
+    as_float_array,
+    check_finite,
+    check_ndim,
+    check_real,
+    check_same_rows,
+    check_whole,
+)
 from dlcore.activations import step
 
 __all__ = ["Perceptron"]
@@ -81,11 +88,7 @@ class Perceptron:
         check_finite(X, "X", "Perceptron.fit")
         y = np.asarray(y)
         check_ndim(y, 1, "y", "Perceptron.fit")
-        if len(y) != len(X):
-            raise ValueError(
-                f"Perceptron.fit: X and y must have the same number of rows, "
-                f"got shapes {X.shape} and {y.shape}"
-            )
+        check_same_rows(X, y, ("X", "y"), "Perceptron.fit")
         if not np.isin(y, (0, 1)).all():
             raise ValueError(f"Perceptron.fit: labels y must be 0 or 1, got {np.unique(y)}")
 

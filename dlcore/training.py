@@ -1,15 +1,23 @@
-"""The minibatch training loop and classification accuracy."""
+"""The minibatch training loop and classification accuracy (of a model or of an array)."""
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from tqdm.auto import tqdm
 
-from dlcore._validate import as_float_array, check_finite, check_ndim, check_whole
-from dlcore.data import _as_labels, minibatches, one_hot
+from dlcore._validate import (
+    as_float_array,
+    as_labels,
+    check_finite,
+    check_ndim,
+    check_same_rows,
+    check_whole,
+)
+from dlcore.data import minibatches, one_hot
 from dlcore.losses import get_loss
 
-__all__ = ["fit", "accuracy"]
+__all__ = ["fit", "accuracy", "accuracy_score"]
 
 
 def fit(
@@ -128,7 +136,7 @@ def fit(
         if validation is not None:
             out = model.predict(X_val)
             history["val_loss"].append(loss_fn(out, _targets(loss, model, X_val, y_val)))
-            history["val_accuracy"].append(_accuracy_of_output(out, y_val))
+            history["val_accuracy"].append(accuracy_score(out, y_val))
             postfix["val_acc"] = f"{history['val_accuracy'][-1]:.4f}"
         bar.set_postfix(postfix, refresh=False)
     bar.close()
@@ -138,8 +146,8 @@ def fit(
 def accuracy(model, X, y) -> float:
     """Fraction of examples whose predicted class is the label: ``mean(argmax(out) == y)``.
 
-    ``out = model.predict(X)``; for a model with a single output the predicted class is
-    ``out > 0.5`` (a sigmoid probability).
+    ``accuracy_score(model.predict(X), y)``: for a model with a single output the
+    predicted class is ``out > 0.5`` (a sigmoid probability).
 
     Parameters
     ----------
@@ -160,11 +168,56 @@ def accuracy(model, X, y) -> float:
     """
     params = model.params()
     X, y = _check_data(X, y, params[0].dtype if params else np.float64, "X", "y", "accuracy")
-    return _accuracy_of_output(model.predict(X), y)
+    return accuracy_score(model.predict(X), y)
 
 
-def _accuracy_of_output(out: np.ndarray, y: np.ndarray) -> float:
-    predicted = (out[:, 0] > 0.5) if out.shape[1] == 1 else out.argmax(axis=1)
+def accuracy_score(y_pred: ArrayLike, y: ArrayLike) -> float:
+    """Fraction of predictions that equal the labels: ``mean(predicted == y)``.
+
+    ``y_pred`` holds either the predicted labels themselves or one row of scores per
+    example (logits or probabilities), whose largest entry is the predicted class. A
+    single column of scores is read as the probability of class 1 (a sigmoid output):
+    the predicted class is ``score > 0.5``.
+
+    Parameters
+    ----------
+    y_pred : array_like, shape (m,) of int labels, or (m, K) of scores
+    y : array_like of int, shape (m,)
+        The true labels.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is not 1-D integer labels, ``y_pred`` is neither labels of shape (m,)
+        nor scores of shape (m, K), the lengths differ, or there are no examples.
+
+    Examples
+    --------
+    >>> accuracy_score([2, 0, 1, 1], [2, 0, 0, 1])
+    0.75
+    >>> accuracy_score([[0.1, 0.9], [0.8, 0.2]], [1, 1])   # argmax of each row: 1, 0
+    0.5
+    """
+    y = as_labels(y, "y", "accuracy_score")
+    scores = np.asarray(y_pred)
+    if scores.ndim == 2 and scores.shape[1] >= 1:
+        scores = as_float_array(scores, "y_pred", "accuracy_score")
+        predicted = scores[:, 0] > 0.5 if scores.shape[1] == 1 else scores.argmax(axis=1)
+    elif scores.ndim == 1:
+        predicted = as_labels(scores, "y_pred", "accuracy_score")
+    else:
+        raise ValueError(
+            f"accuracy_score: y_pred must be labels of shape (m,) or scores of shape (m, K), "
+            f"got shape {scores.shape}"
+        )
+    check_same_rows(scores, y, ("y_pred", "y"), "accuracy_score")
+    if len(y) == 0:
+        raise ValueError("accuracy_score: y_pred and y are empty; accuracy needs an example")
     return float(np.mean(predicted == y))
 
 
@@ -174,12 +227,8 @@ def _check_data(X, y, dtype, x_name: str, y_name: str, func: str = "fit"):
     check_ndim(X, 2, x_name, func)
     X = X.astype(dtype, copy=False)
     check_finite(X, x_name, func)
-    y = _as_labels(y, y_name, func)
-    if len(X) != len(y):
-        raise ValueError(
-            f"{func}: {x_name} and {y_name} must have the same number of rows, "
-            f"got shapes {X.shape} and {y.shape}"
-        )
+    y = as_labels(y, y_name, func)
+    check_same_rows(X, y, (x_name, y_name), func)
     return X, y
 
 

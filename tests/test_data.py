@@ -1,6 +1,7 @@
 """dlcore.data: digits, IDX reading (files written here), splits, batches, gates."""
 
 import gzip
+import os
 import struct
 from pathlib import Path
 
@@ -16,7 +17,20 @@ from dlcore.data import (
     train_test_split,
 )
 
-REAL_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+MNIST_DIR_VARIABLE = "DLCOURSE_MNIST_DIR"  # the folder of the real MNIST IDX files
+
+
+@pytest.fixture
+def real_mnist() -> Path:
+    """The folder named by the environment variable DLCOURSE_MNIST_DIR; skip without it."""
+    value = os.environ.get(MNIST_DIR_VARIABLE)
+    if not value:
+        pytest.skip(f"the real MNIST files are not available: set {MNIST_DIR_VARIABLE} to "
+                    "the folder holding t10k-images-idx3-ubyte(.gz) and the others")
+    folder = Path(value)
+    if not folder.is_dir():
+        pytest.fail(f"{MNIST_DIR_VARIABLE}={value} is not a folder")
+    return folder
 
 
 # ---------------------------------------------------------------- digits
@@ -176,9 +190,8 @@ def test_bad_split(tmp_path):
         load_mnist(tmp_path, "valid")
 
 
-@pytest.mark.skipif(not REAL_MNIST.is_dir(), reason=f"real MNIST files not found at {REAL_MNIST}")
-def test_real_mnist_test_split():
-    X, y = load_mnist(REAL_MNIST, "test")
+def test_real_mnist_test_split(real_mnist):
+    X, y = load_mnist(real_mnist, "test")
     assert X.shape == (10_000, 784) and X.dtype == np.float32
     assert y.shape == (10_000,) and y.dtype == np.int64
     assert X.min() == 0.0 and X.max() == 1.0
@@ -188,10 +201,11 @@ def test_real_mnist_test_split():
     assert counts.min() > 800 and counts.max() < 1200  # roughly 1,000 of each digit
 
 
-@pytest.mark.skipif(not REAL_MNIST.is_dir(), reason=f"real MNIST files not found at {REAL_MNIST}")
-def test_real_mnist_without_training_images_says_so():
+def test_real_mnist_without_training_images_says_so(real_mnist):
+    if any(real_mnist.glob("train-images-idx3-ubyte*")):
+        pytest.skip(f"{real_mnist} holds the training images too")
     with pytest.raises(FileNotFoundError, match=r"train-images-idx3-ubyte"):
-        load_mnist(REAL_MNIST, "train")
+        load_mnist(real_mnist, "train")
 
 
 # ---------------------------------------------------------------- one_hot

@@ -5,7 +5,6 @@ import re
 import numpy as np
 import pytest
 
-from dlcore._buffers import flat_view
 from dlcore.activations import leaky_relu_grad, relu_grad
 from dlcore.gradcheck import check_model_gradients
 from dlcore.layers import BatchNorm1d, Dense, Dropout, LeakyReLU, ReLU, Sequential, Sigmoid, Tanh
@@ -243,17 +242,16 @@ def test_sequential_gradients_match_central_differences(central_difference):
     model = make_mlp()
     X, y = batch()
     model.backward(softmax_cross_entropy_grad(model.forward(X), y))
-    theta = flat_view(model.params())
-    analytic = flat_view(model.grads()).copy()
-    original = theta.copy()
+    for param, grad in zip(model.params(), model.grads(), strict=True):
+        original = param.copy()
 
-    def loss(values):
-        theta[...] = values
-        return softmax_cross_entropy(model.predict(X), y)
+        def loss(values, param=param):
+            param[...] = values
+            return softmax_cross_entropy(model.predict(X), y)
 
-    numeric = central_difference(loss, original)
-    theta[...] = original
-    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)
+        numeric = central_difference(loss, original)
+        param[...] = original
+        np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
 
 
 def test_sequential_input_gradient(central_difference):
@@ -264,18 +262,21 @@ def test_sequential_input_gradient(central_difference):
     np.testing.assert_allclose(dX, numeric, rtol=1e-5, atol=1e-8)
 
 
-def test_sequential_packs_parameters_without_changing_them():
+def test_sequential_keeps_the_layers_arrays():
     rng = np.random.default_rng(0)
     layers = [Dense(4, 5, rng=rng), ReLU(), Dense(5, 3, rng=rng)]
-    before = [p.copy() for layer in layers for p in layer.params()]
+    held = [layers[0].W, layers[2].b, layers[0].dW]  # taken before the model exists
+    before = [a.copy() for a in held]
     model = Sequential(*layers)
-    for p, b in zip(model.params(), before, strict=True):
-        np.testing.assert_array_equal(p, b)
-    theta, grad = flat_view(model.params()), flat_view(model.grads())
-    assert theta is not None and grad is not None
-    assert theta.shape == grad.shape == (4 * 5 + 5 + 5 * 3 + 3,)
-    theta -= 1.0  # a whole-buffer update reaches every layer
-    np.testing.assert_array_equal(layers[2].b, before[3] - 1.0)
+    assert model.params()[0] is held[0] and model.params()[3] is held[1]
+    assert model.grads()[0] is held[2]
+    X, y = batch(m=6, n=4)
+    model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+    Adam(lr=0.1).step(model.params(), model.grads())
+    # the arrays held from the start are the ones training changed
+    assert held[0] is layers[0].W and not np.array_equal(held[0], before[0])
+    assert held[1] is layers[2].b and not np.array_equal(held[1], before[1])
+    np.testing.assert_array_equal(held[2], layers[0].dW)
 
 
 def test_sequential_params_and_grads_are_the_same_objects():
@@ -332,15 +333,17 @@ def test_sequential_float32_end_to_end():
     assert grad.dtype == np.float32
     assert model.backward(grad).dtype == np.float32
     assert all(a.dtype == np.float32 for a in model.params() + model.grads())
-    assert flat_view(model.params()).dtype == np.float32
 
 
-def test_sequential_with_mixed_dtypes_still_works_unpacked():
+def test_sequential_with_mixed_dtypes_works():
     model = Sequential(Dense(4, 3, rng=0), Dense(3, 2, rng=1, dtype=np.float32))
-    assert flat_view(model.params()) is None
     out = model.forward(np.ones((2, 4)))
     model.backward(np.ones_like(out))
     assert model.grads()[0].dtype == np.float64 and model.grads()[2].dtype == np.float32
+    params = [p.copy() for p in model.params()]
+    SGD(lr=0.5).step(model.params(), model.grads())
+    for p, before, g in zip(model.params(), params, model.grads(), strict=True):
+        np.testing.assert_allclose(p, before - 0.5 * g, rtol=1e-6)
 
 
 def test_sequential_rejects_repeated_layers_and_non_layers():
@@ -613,7 +616,7 @@ def test_batchnorm_parameters_in_a_sequential_model():
     assert model.params()[2] is bn.gamma and model.grads()[3] is bn.dbeta
     X, y = batch(m=8)
     assert check_model_gradients(model, X, y) < 1e-7
-    # an optimizer step on the model reaches the layer's gamma (through its flat buffers)
+    # an optimizer step on the model reaches the layer's gamma
     gamma, dgamma = bn.gamma.copy(), bn.dgamma.copy()
     SGD(lr=0.5).step(model.params(), model.grads())
     np.testing.assert_allclose(bn.gamma, gamma - 0.5 * dgamma)

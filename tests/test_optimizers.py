@@ -1,13 +1,13 @@
-"""dlcore.optimizers: hand-worked steps, flat vs per-array paths, dtype, state, errors."""
+"""dlcore.optimizers: hand-worked steps, whole-vector vs reference paths, dtype, state, errors."""
 
 import math
 
 import numpy as np
 import pytest
 
-from dlcore._buffers import flat_view, pack
+from dlcore.layers import BatchNorm1d, Dense, Sequential
 from dlcore.losses import l2_penalty_grad
-from dlcore.optimizers import SGD, Adagrad, Adam, AdamW, RMSProp
+from dlcore.optimizers import SGD, Adagrad, Adam, AdamW, FunctionalOptimizer, RMSProp
 
 
 def run_scalar(opt, w0, grads):
@@ -128,10 +128,11 @@ def test_adamw_decays_decoupled_by_hand():
 def test_sgd_weight_decay_equals_the_l2_penalty_gradient():
     rng = np.random.default_rng(0)
     start, grads = random_arrays(rng), [random_arrays(rng) for _ in range(3)]
-    decayed, penalised = pack(start)[1], [a.copy() for a in start]
+    model = model_holding(start)
+    decayed, penalised = model.params(), [a.copy() for a in start]
     opt_decayed, opt_plain = SGD(lr=0.1, momentum=0.9, weight_decay=0.01), SGD(0.1, 0.9)
     for g in grads:
-        opt_decayed.step(decayed, pack(g)[1])
+        opt_decayed.step(decayed, gradients_of(model, g))
         with_penalty = [a + b for a, b in zip(g, l2_penalty_grad(penalised, 0.01), strict=True)]
         opt_plain.step(penalised, with_penalty)
     for a, b in zip(decayed, penalised, strict=True):
@@ -172,33 +173,47 @@ OPTIMIZERS = [
     lambda: Adam(lr=0.01, weight_decay=0.1),
     lambda: AdamW(lr=0.01, weight_decay=0.1),
 ]
-SHAPES = [(3, 4), (3,), (2, 3), (2,), ()]
+SHAPES = [(3, 4), (3,), (3,), (3,), (2, 3), (2,)]  # the parameters of model_holding
 
 
 def random_arrays(rng, dtype=np.float64):
     return [rng.standard_normal(shape).astype(dtype) for shape in SHAPES]
 
 
+def model_holding(values, dtype=np.float64):
+    """A model whose parameters hold ``values``: each layer keeps its arrays side by side,
+    so an optimizer updates them through its whole-vector path."""
+    model = Sequential(Dense(4, 3, dtype=dtype), BatchNorm1d(3, dtype=dtype),
+                       Dense(3, 2, dtype=dtype))
+    for p, v in zip(model.params(), values, strict=True):
+        p[...] = v
+    return model
+
+
+def gradients_of(model, values):
+    """The model's own gradient arrays, filled with ``values`` (as backward would)."""
+    for g, v in zip(model.grads(), values, strict=True):
+        g[...] = v
+    return model.grads()
+
+
 @pytest.mark.parametrize("make_opt", OPTIMIZERS)
-def test_flat_and_per_array_paths_give_identical_results(make_opt):
+def test_a_models_arrays_and_separate_arrays_get_the_same_updates(make_opt):
+    # a model's arrays go through the whole-vector path, separate ones one by one
     rng = np.random.default_rng(0)
     start = random_arrays(rng)
     grads = [random_arrays(rng) for _ in range(3)]
-
-    flat_params = pack(start)[1]
-    flat_opt = make_opt()
-    separate_params = [a.copy() for a in start]
-    separate_opt = make_opt()
-    assert flat_view(flat_params) is not None and flat_view(separate_params) is None
+    model, model_opt = model_holding(start), make_opt()
+    separate, separate_opt = [a.copy() for a in start], make_opt()
     for g in grads:
-        flat_opt.step(flat_params, pack(g)[1])  # flat path
-        separate_opt.step(separate_params, g)  # per-array path
-    for a, b in zip(flat_params, separate_params, strict=True):
-        np.testing.assert_array_equal(a, b)
-    for sa, sb in zip(flat_opt.state, separate_opt.state, strict=True):
+        model_opt.step(model.params(), gradients_of(model, g))
+        separate_opt.step(separate, g)
+    for a, b in zip(model.params(), separate, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
+    for sa, sb in zip(model_opt.state, separate_opt.state, strict=True):
         assert sa.keys() == sb.keys()
         for key in sa:
-            np.testing.assert_array_equal(sa[key], sb[key])
+            np.testing.assert_allclose(sa[key], sb[key], rtol=1e-13, atol=1e-15)
 
 
 @pytest.mark.parametrize("make_opt", OPTIMIZERS)
@@ -206,23 +221,57 @@ def test_switching_paths_between_steps_keeps_one_state(make_opt):
     rng = np.random.default_rng(1)
     start = random_arrays(rng)
     grads = [random_arrays(rng) for _ in range(3)]
-    always_flat, mixed = pack(start)[1], pack(start)[1]
-    opt_flat, opt_mixed = make_opt(), make_opt()
+    always, mixed = model_holding(start), model_holding(start)
+    opt_always, opt_mixed = make_opt(), make_opt()
     for i, g in enumerate(grads):
-        opt_flat.step(always_flat, pack(g)[1])
-        opt_mixed.step(mixed, pack(g)[1] if i != 1 else g)  # step 2 runs array by array
-    for a, b in zip(always_flat, mixed, strict=True):
+        opt_always.step(always.params(), gradients_of(always, g))
+        # step 2 gets separate gradient arrays: the model's arrays go one by one
+        opt_mixed.step(mixed.params(), gradients_of(mixed, g) if i != 1 else g)
+    for a, b in zip(always.params(), mixed.params(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
-@pytest.mark.parametrize("make_opt", OPTIMIZERS)
-def test_state_views_share_memory_with_the_flat_buffer(make_opt):
-    opt = make_opt()
-    params = pack(random_arrays(np.random.default_rng(2)))[1]
-    opt.step(params, [np.ones_like(p) for p in params])
-    for key, flat in opt._flat_state.items():
-        for st in opt.state:
-            assert np.shares_memory(st[key], flat)
+@pytest.mark.parametrize("on_a_model", [True, False])
+def test_the_state_a_user_sets_is_what_the_step_uses(on_a_model):
+    # Adam, betas (0.5, 0.75), lr 0.1, eps 0, every gradient 2, at step 1 with exp_avg set
+    # to 3 and exp_avg_sq to 5 beforehand:
+    #   m = 0.5*3 + 0.5*2 = 2.5,  v = 0.75*5 + 0.25*4 = 4.75
+    #   p = 0 - 0.1 * (2.5 / 0.5) / sqrt(4.75 / 0.25) = -0.5 / sqrt(19)
+    model = model_holding([np.zeros(shape) for shape in SHAPES])
+    twos = [np.full(shape, 2.0) for shape in SHAPES]
+    params = model.params() if on_a_model else [np.zeros(shape) for shape in SHAPES]
+    grads = gradients_of(model, twos) if on_a_model else twos
+    opt = Adam(lr=0.1, betas=(0.5, 0.75), eps=0.0)
+    opt.step(params, grads)  # allocates the state; now start over by hand
+    for p, st in zip(params, opt.state, strict=True):
+        p[...] = 0.0
+        st["step"] = 0
+        st["exp_avg"][...] = 3.0  # written in place
+        st["exp_avg_sq"][...] = 5.0
+    opt.state[0]["exp_avg_sq"] = np.full(SHAPES[0], 5.0)  # replaced by a new array
+    replaced = opt.state[0]["exp_avg_sq"]
+    opt.step(params, grads)
+    for p, st in zip(params, opt.state, strict=True):
+        np.testing.assert_allclose(p, -0.5 / math.sqrt(19.0), rtol=1e-12)
+        np.testing.assert_allclose(st["exp_avg"], 2.5)
+        np.testing.assert_allclose(st["exp_avg_sq"], 4.75)
+    assert opt.state[0]["exp_avg_sq"] is replaced  # updated in place, still the user's
+
+
+def test_a_replaced_state_array_of_the_wrong_shape_raises():
+    model = model_holding(random_arrays(np.random.default_rng(0)))
+    opt = Adam()
+    opt.step(model.params(), model.grads())
+    opt.state[1]["exp_avg"] = np.zeros(4)
+    with pytest.raises(ValueError, match=r"state\[1\]\['exp_avg'\] must be an array of "
+                                         r"shape \(3,\) like params\[1\], got \(4,\)"):
+        opt.step(model.params(), model.grads())
+
+
+def test_a_zero_dimensional_parameter():
+    w = np.array(1.0)
+    SGD(lr=0.5, momentum=0.9).step([w], [np.array(2.0)])
+    assert float(w) == 0.0
 
 
 # ---------------------------------------------------------------- dtype, state, behaviour
@@ -234,11 +283,12 @@ def test_float32_params_stay_float32(make_opt, flat):
     rng = np.random.default_rng(3)
     start = random_arrays(rng, np.float32)
     grads = [random_arrays(rng, np.float32) for _ in range(3)]
-    params = pack(start)[1] if flat else [a.copy() for a in start]
+    model = model_holding(start, np.float32)
+    params = model.params() if flat else [a.copy() for a in start]
     reference = [a.astype(np.float64) for a in start]
     opt, opt64 = make_opt(), make_opt()
     for g in grads:
-        opt.step(params, pack(g)[1] if flat else g)
+        opt.step(params, gradients_of(model, g) if flat else g)
         opt64.step(reference, [a.astype(np.float64) for a in g])
     for p, r in zip(params, reference, strict=True):
         assert p.dtype == np.float32
@@ -356,3 +406,116 @@ def test_params_must_be_float_arrays(param, match):
 def test_empty_params_raise():
     with pytest.raises(ValueError, match=r"params is empty"):
         Adam().step([], [])
+
+
+# ---------------------------------------------------------------- FunctionalOptimizer
+
+
+def momentum_update(p, g, v, lr, mu=0.9):
+    """Chapter 6's momentum rule, as a student writes it: pure, new arrays out."""
+    v_new = mu * v + g
+    return p - lr * v_new, v_new
+
+
+def adam_update(p, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Chapter 6's Adam rule, as a student writes it."""
+    m_new = beta1 * m + (1 - beta1) * g
+    v_new = beta2 * v + (1 - beta2) * g**2
+    m_hat = m_new / (1 - beta1**t)
+    v_hat = v_new / (1 - beta2**t)
+    return p - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def sgd_update(p, g, lr):
+    return p - lr * g
+
+
+PURE_AND_BUILT_IN = [
+    (lambda: FunctionalOptimizer(momentum_update, state=("v",), lr=0.05, mu=0.9),
+     lambda: SGD(lr=0.05, momentum=0.9)),
+    (lambda: FunctionalOptimizer(adam_update, state=("m", "v"), step_arg="t", lr=0.01),
+     lambda: Adam(lr=0.01)),
+    (lambda: FunctionalOptimizer(sgd_update, state=(), lr=0.1), lambda: SGD(lr=0.1)),
+]
+
+
+@pytest.mark.parametrize(("make_pure", "make_built_in"), PURE_AND_BUILT_IN)
+def test_functional_optimizer_equals_the_built_in_rule(make_pure, make_built_in):
+    rng = np.random.default_rng(0)
+    start = random_arrays(rng)
+    grads = [random_arrays(rng) for _ in range(4)]
+    pure_params, pure = [a.copy() for a in start], make_pure()
+    built_params, built_in = [a.copy() for a in start], make_built_in()
+    for g in grads:
+        pure.step(pure_params, g)
+        built_in.step(built_params, g)
+    for a, b in zip(pure_params, built_params, strict=True):
+        np.testing.assert_array_equal(a, b)  # the reference path: the very same arithmetic
+
+
+@pytest.mark.parametrize(("make_pure", "make_built_in"), PURE_AND_BUILT_IN)
+def test_functional_optimizer_trains_a_model_in_place_like_the_built_in(make_pure,
+                                                                        make_built_in):
+    from dlcore.training import fit
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(40, 4)), rng.integers(0, 2, size=40)
+    models = [Sequential(Dense(4, 5, rng=2), Dense(5, 2, rng=3)) for _ in range(2)]
+    arrays = [m.params() for m in models]
+    for model, opt in zip(models, (make_pure(), make_built_in()), strict=True):
+        fit(model, X, y, optimizer=opt, epochs=3, batch_size=8, rng=0, progress=False)
+    for a, b, before in zip(models[0].params(), models[1].params(), arrays[0], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+        assert a is before  # written into the model's own arrays
+
+
+def test_functional_optimizer_passes_the_step_count_and_keeps_state():
+    calls = []
+
+    def record(p, g, acc, t, lr):
+        calls.append((t, float(acc[0])))
+        return p - lr * g, acc + 1.0
+
+    opt = FunctionalOptimizer(record, state=("acc",), step_arg="t", lr=0.5)
+    w = np.array([1.0])
+    for _ in range(3):
+        opt.step([w], [np.array([1.0])])
+    assert calls == [(1, 0.0), (2, 1.0), (3, 2.0)]
+    assert opt.state[0]["step"] == 3 and float(opt.state[0]["acc"][0]) == 3.0
+    assert float(w[0]) == pytest.approx(-0.5)
+    opt.hyperparams["lr"] = 0.0  # a schedule changes the settings between steps
+    opt.step([w], [np.array([1.0])])
+    assert float(w[0]) == pytest.approx(-0.5)
+
+
+def test_functional_optimizer_keeps_float32():
+    w = np.ones(3, dtype=np.float32)
+    opt = FunctionalOptimizer(momentum_update, lr=0.1)
+    opt.step([w], [np.ones(3)])  # a float64 result is written into the float32 array
+    assert w.dtype == np.float32 and opt.state[0]["v"].dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"update": 3}, r"update must be a function"),
+        ({"update": sgd_update, "state": "v"}, r"state must be a tuple of distinct names"),
+        ({"update": sgd_update, "state": ("v", "v")}, r"state must be a tuple"),
+        ({"update": sgd_update, "state": ("step",)}, r"state must be .* other than 'step'"),
+        ({"update": sgd_update, "step_arg": 1}, r"step_arg must be None or a keyword"),
+    ],
+)
+def test_functional_optimizer_bad_settings(kwargs, match):
+    with pytest.raises(ValueError, match=f"FunctionalOptimizer: {match}"):
+        FunctionalOptimizer(**kwargs)
+
+
+def test_functional_optimizer_bad_results():
+    w, g = np.ones(2), np.ones(2)
+    with pytest.raises(ValueError, match=r"update must return 2 arrays \(new p, then v\), got 3"):
+        FunctionalOptimizer(lambda p, g, v, lr: (p, v, v), lr=0.1).step([w], [g])
+    with pytest.raises(ValueError, match=r"update must return a tuple \(new p, v\), got a single"):
+        FunctionalOptimizer(lambda p, g, v, lr: p, lr=0.1).step([w], [g])
+    with pytest.raises(ValueError, match=r"new p of shape \(3,\) for params\[0\] of shape \(2,\)"):
+        FunctionalOptimizer(lambda p, g, lr: np.ones(3), state=(), lr=0.1).step([w], [g])
+    with pytest.raises(ValueError, match=r"params and grads must have the same length"):
+        FunctionalOptimizer(sgd_update, state=(), lr=0.1).step([w], [])

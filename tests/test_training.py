@@ -8,7 +8,7 @@ from dlcore.data import load_digits, train_test_split
 from dlcore.layers import BatchNorm1d, Dense, Dropout, ReLU, Sequential, Sigmoid
 from dlcore.losses import softmax_cross_entropy
 from dlcore.optimizers import SGD, Adam
-from dlcore.training import accuracy, fit
+from dlcore.training import accuracy, accuracy_score, fit
 
 
 def blobs(m=200, seed=0):
@@ -230,6 +230,41 @@ def test_accuracy_by_hand():
     assert accuracy(Fixed([[0.9], [0.2], [0.6]]), np.zeros((3, 1)), [1, 0, 0]) == pytest.approx(
         2 / 3)
     assert isinstance(accuracy(Fixed(out), np.zeros((4, 3)), [1, 0, 0, 0]), float)
+
+
+def test_accuracy_score_of_labels_and_of_scores_by_hand():
+    assert accuracy_score([2, 0, 1, 1], [2, 0, 0, 1]) == 0.75
+    scores = [[0.1, 0.9, 0.0], [2.0, -1.0, 0.5], [0.2, 0.3, 0.5], [0.0, 0.0, 1.0]]
+    assert accuracy_score(scores, [1, 0, 1, 2]) == 0.75  # argmax of the rows: 1, 0, 2, 2
+    assert accuracy_score(np.array([[0.9], [0.2], [0.6]]), [1, 0, 0]) == pytest.approx(2 / 3)
+    assert accuracy_score(np.array([1.0, 0.0]), np.array([1, 1])) == 0.5  # whole floats
+    result = accuracy_score(np.array([1, 0]), np.array([1, 0]))
+    assert result == 1.0 and type(result) is float
+
+
+def test_accuracy_score_agrees_with_accuracy_of_a_model():
+    X, y = blobs(m=60)
+    model = small_model()
+    quiet_fit(model, X, y, epochs=1, optimizer=SGD(lr=0.01))
+    assert accuracy_score(model.predict(X), y) == accuracy(model, X, y)
+    assert accuracy_score(model.predict(X).argmax(axis=1), y) == accuracy(model, X, y)
+
+
+@pytest.mark.parametrize(
+    ("y_pred", "y", "match"),
+    [
+        ([0, 1, 1], [0, 1], r"y_pred and y must have the same number of rows, got shapes "
+                            r"\(3,\) and \(2,\)"),
+        (np.zeros((3, 2)), [0, 1], r"got shapes \(3, 2\) and \(2,\)"),
+        (np.zeros((2, 2, 2)), [0, 1], r"y_pred must be labels of shape \(m,\) or scores"),
+        ([0.5, 1.0], [0, 1], r"y_pred must hold integer labels"),
+        ([0, 1], [[0, 1]], r"y must be 1-D"),
+        ([], [], r"empty"),
+    ],
+)
+def test_accuracy_score_errors(y_pred, y, match):
+    with pytest.raises(ValueError, match=rf"accuracy_score: .*{match}"):
+        accuracy_score(y_pred, y)
 
 
 @pytest.mark.parametrize(
