@@ -1,4 +1,5 @@
-"""Chapter 7 (capstone: handwritten digits): one classic wrong answer per exercise.
+"""Chapter 8 (capstone: handwritten digits): one classic wrong answer per exercise
+and per concept check.
 
 Each value replaces the whole source of that exercise's solution cell; the exercise's
 ``_hidden`` test cell must then fail (score 0) with a message that names the mistake.
@@ -46,11 +47,14 @@ WRONG = {
                 break
     return history
 ''',
-    # Batch gradient descent: the whole training set as one batch, one step per epoch.
+    # Data leakage: the recipe also trains on the notebook's test set. On the notebook's own
+    # split that memorises the test images; the hidden test's unseen splits (labels renamed)
+    # turn the leaked images into wrong labels.
     "ex4_train_digits": '''def train_digits(X_train, y_train, rng=None):
     gen = np.random.default_rng(rng)
     model = build_model([64, 256, 10], rng=gen)
-    history = train(model, X_train, y_train, epochs=40, batch_size=len(X_train), lr=1e-3,
+    X_all, y_all = np.concatenate([X_train, X_test]), np.concatenate([y_train, y_test])
+    history = train(model, X_all, y_all, epochs=40, batch_size=16, lr=1e-3,
                     val_fraction=0.1, patience=10, rng=gen)
     return model, history
 ''',
@@ -66,4 +70,10 @@ WRONG = {
     order = np.argsort(probs.max(axis=1)[wrong], kind="stable")
     return wrong[order][:k]
 ''',
+    # A parameter count without the biases: 64 * 256 + 256 * 10.
+    "cc1_parameters": "cc1_parameters = 64 * 256 + 256 * 10\n",
+    # log10 instead of the natural logarithm.
+    "cc2_untrained_loss": "cc2_untrained_loss = 1.0\n",
+    # The precision (divided by the column sum) instead of the recall.
+    "cc3_recall": "cc3_recall = 45 / 48\n",
 }
