@@ -83,7 +83,7 @@ def test_notebook_skeleton(chapter):
     assert 4 <= len(exercises) <= 8, f"{chapter}: {len(exercises)} autograded exercises"
     for exercise in exercises:
         assert f"{exercise}_test" in ids and f"{exercise}_hidden" in ids, exercise
-    assert len(concept_checks) <= 4, f"{chapter}: {len(concept_checks)} concept checks"
+    assert 2 <= len(concept_checks) <= 4, f"{chapter}: {len(concept_checks)} concept checks"
     for check in concept_checks:  # a one-line answer, graded by its hidden cell alone
         assert f"{check}_hidden" in ids, check
     written = [c for c in nb.cells if c.cell_type == "markdown" and nbgrader_meta(c).get("grade")]
