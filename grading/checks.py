@@ -614,20 +614,9 @@ def _code_objects(code: types.CodeType, namespace: dict) -> list[types.CodeType]
 
 def _global_references(fn: Callable, namespace: dict) -> list[tuple[str, Any]]:
     """Global names used by ``fn``, following helper functions defined beside it."""
-    found, seen_code, pending = [], set(), [fn.__code__]
-    while pending:
-        code = pending.pop()
-        if code in seen_code:
-            continue
-        seen_code.add(code)
-        pending.extend(k for k in code.co_consts if isinstance(k, types.CodeType))
-        for ref in code.co_names:
-            if ref not in namespace:
-                continue  # an attribute name, a builtin, or a name not defined yet
-            value = namespace[ref]
-            found.append((ref, value))
-            if inspect.isfunction(value) and value.__globals__ is namespace:
-                pending.append(value.__code__)
+    found = [(ref, namespace[ref]) for code in _code_objects(fn.__code__, namespace)
+             for ref in code.co_names
+             if ref in namespace]  # not: an attribute name, a builtin, a name not yet defined
     closure = zip(fn.__code__.co_freevars, fn.__closure__ or (), strict=True)
     for name, cell in closure:
         try:
