@@ -217,7 +217,6 @@ def _scan_cell(label: str, source: str, imported: set[str], test_names: set[str]
         tree = ast.parse(_python(source))
     except SyntaxError:
         return []  # it fails as it runs; nothing can hide in it
-    _annotate_magics(tree)
     found: list[Finding] = []
 
     def flag(reason: str, node: ast.AST) -> None:
@@ -234,6 +233,11 @@ def _scan_cell(label: str, source: str, imported: set[str], test_names: set[str]
             if top in _MODULES and (top not in _HARMLESS_IMPORTS or
                                     {a.name for a in node.names} & _ATTRIBUTES):
                 flag(f"imports from {node.module}", node)
+        elif isinstance(node, ast.Call) and _shell_method(node) is not None:
+            method, magic = _shell_method(node)
+            if magic not in _HARMLESS_MAGICS:
+                flag(f"drives the notebook's shell (get_ipython().{method}"
+                     f"{f' {magic}' if magic else ''})", node)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if node.func.id in _CALLS:
                 if node.func.id == "get_ipython" or node.func.id == "vars" and node.args:
@@ -249,12 +253,6 @@ def _scan_cell(label: str, source: str, imported: set[str], test_names: set[str]
                 flag(f"uses {ast.unparse(node)}", node)
             elif isinstance(node.ctx, (ast.Store, ast.Del)) and _root_name(node) in imported:
                 flag(f"changes {ast.unparse(node)}, part of a module the tests use", node)
-            if isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) \
-                    and node.value.func.id == "get_ipython":
-                magic = _magic_name(node)
-                if magic is None or magic not in _HARMLESS_MAGICS:
-                    flag(f"drives the notebook's shell ({ast.unparse(node)}"
-                         f"{f' {magic}' if magic else ''})", node)
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
             if _root_name(node) in imported:
                 flag(f"changes {ast.unparse(node)}, part of a module the tests use", node)
@@ -269,19 +267,19 @@ def _scan_cell(label: str, source: str, imported: set[str], test_names: set[str]
     return found
 
 
-def _magic_name(attribute: ast.Attribute) -> str | None:
-    """``timeit`` for ``get_ipython().run_line_magic('timeit', …)``, else None."""
-    if attribute.attr not in ("run_line_magic", "run_cell_magic"):
+def _shell_method(call: ast.Call) -> tuple[str, str | None] | None:
+    """``("run_line_magic", "timeit")`` for ``get_ipython().run_line_magic('timeit', …)``
+    (what IPython makes of ``%timeit``), ``("system", None)`` for ``!ls``; None for a call
+    that is not a method of the shell."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name) and func.value.func.id == "get_ipython"):
         return None
-    parent_call = getattr(attribute, "_parent_call", None)
-    return parent_call
-
-
-def _annotate_magics(tree: ast.AST) -> None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.args and isinstance(node.args[0], ast.Constant):
-            node.func._parent_call = str(node.args[0].value)
+    magic = None
+    if func.attr in ("run_line_magic", "run_cell_magic") and call.args \
+            and isinstance(call.args[0], ast.Constant):
+        magic = str(call.args[0].value)
+    return func.attr, magic
 
 
 def scan_submission(submitted, released, solution) -> list[Finding]:

@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -114,8 +115,6 @@ def find_bwrap() -> str:
 def check_sandbox() -> str:
     """Make sure bubblewrap is installed and can make a sandbox on this machine; return
     its path. Raises :class:`SandboxUnavailable` saying what to do otherwise."""
-    import subprocess
-
     bwrap = find_bwrap()
     probe = [bwrap, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "--dev", "/dev",
              "--proc", "/proc", "--die-with-parent"]
@@ -250,7 +249,7 @@ class Sandbox:
         is_root = os.geteuid() == 0
         runtime = self.scratch / "runtime"
         runtime.mkdir(mode=0o700, exist_ok=True)
-        lib = self._stage_library(root)
+        lib = self._stage_library()
         mpl = self._prepare_matplotlib()
         data = {}
         if os.environ.get("DLCOURSE_MNIST") and os.path.isdir(os.environ["DLCOURSE_MNIST"]):
@@ -287,7 +286,7 @@ class Sandbox:
         config.KernelManager.ip = str(Path(self.settings.runtime_dir) / "kernel")
         return config
 
-    def _stage_library(self, root: Path) -> Path:
+    def _stage_library(self) -> Path:
         """A copy of what student kernels may import from the course: dlcore and the
         student-facing part of grading (checks, and the guard that runs before them)."""
         lib = self.scratch / "lib"
@@ -304,8 +303,6 @@ class Sandbox:
         """Build matplotlib's font cache once, so no kernel spends a second rebuilding it."""
         folder = self.scratch / "matplotlib"
         folder.mkdir(exist_ok=True)
-        import subprocess
-
         subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
                        env={**os.environ, "MPLCONFIGDIR": str(folder)}, check=False,
                        capture_output=True, timeout=120)
