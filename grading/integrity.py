@@ -57,6 +57,9 @@ _ATTRIBUTES = {"__code__", "__globals__", "__closure__", "__defaults__", "__kwde
                "environ", "putenv", "chdir", "remove", "unlink", "rmtree"}
 # IPython's record of every cell run so far (hidden tests included).
 _INPUT_HISTORY = re.compile(r"In|Out|_ih|_oh|_i|_ii|_iii|_i\d+|_\d+|_dh")
+# Of those, names common enough on a student's own objects to be flagged only on a module.
+_COMMON_NAMES = {"stdout", "stderr", "environ", "modules", "system", "remove", "unlink",
+                 "chdir", "kill", "_exit"}
 # Magics that are harmless; any other use of the shell is flagged.
 _HARMLESS_MAGICS = {"timeit", "time", "matplotlib", "who", "whos", "pinfo", "pinfo2",
                     "config", "precision", "pprint"}
@@ -246,9 +249,7 @@ def _scan_cell(label: str, source: str, imported: set[str], test_names: set[str]
         elif isinstance(node, ast.Attribute):
             if node.attr in _ATTRIBUTES:
                 root = _root_name(node)
-                if node.attr in ("stdout", "stderr", "environ", "modules", "system",
-                                 "remove", "unlink", "chdir", "kill", "_exit") \
-                        and root not in imported:
+                if node.attr in _COMMON_NAMES and root not in imported:
                     continue  # an attribute of the student's own object
                 flag(f"uses {ast.unparse(node)}", node)
             elif isinstance(node.ctx, (ast.Store, ast.Del)) and _root_name(node) in imported:

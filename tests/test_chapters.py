@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+from course_answers import wrong_answers
 
 from grading.autograde import cell_scores
 from grading.grade import Submission, grade_all
@@ -28,26 +28,15 @@ from grading.samples import student_submission
 
 ROOT = CourseLayout(Path(__file__).resolve().parents[1])
 CHAPTERS = ROOT.chapters()
-WRONG_DIR = Path(__file__).parent / "wrong_answers"
 
 pytestmark = pytest.mark.slow
-
-
-def _wrong_answers(chapter: str) -> dict[str, str | list[str]]:
-    """``WRONG``: answer cell id -> one wrong source, or a list of them (each must score 0)."""
-    path = WRONG_DIR / f"{chapter}.py"
-    spec = importlib.util.spec_from_file_location(f"wrong_{chapter}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.WRONG
 
 
 def _wrong_submissions(chapter: str) -> list[tuple[str, str, str]]:
     """``(student, answer cell id, wrong source)`` for every wrong answer of the chapter:
     student ``wrong-<id>`` for the first wrong source of an id, ``wrong-<id>-2``, … after."""
     found = []
-    for cell_id, sources in _wrong_answers(chapter).items():
-        sources = [sources] if isinstance(sources, str) else list(sources)
+    for cell_id, sources in wrong_answers(chapter).items():
         assert sources, f"{chapter}: an empty list of wrong answers for {cell_id}"
         for k, source in enumerate(sources, start=1):
             student = f"wrong-{cell_id}" if k == 1 else f"wrong-{cell_id}-{k}"
@@ -132,7 +121,7 @@ def test_every_exercise_has_a_wrong_answer(chapter):
     nb = read_notebook(ROOT.source_notebook(chapter))
     exercises = {nbgrader_meta(c)["grade_id"] for c in nb.cells
                  if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
-    assert set(_wrong_answers(chapter)) == exercises
+    assert set(wrong_answers(chapter)) == exercises
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from course_answers import wrong_answers
 from fixture_chapter import CHAPTER, build_fixture_course
 
 import grading.checks
@@ -391,22 +392,14 @@ def _processes(pattern: str) -> int:
     return len(out.split())
 
 
-def _wrong_answers(chapter: str) -> dict:
-    path = Path(__file__).parent / "wrong_answers" / f"{chapter}.py"
-    spec = importlib.util.spec_from_file_location(f"wrong_{chapter}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.WRONG
-
-
 @pytest.mark.parametrize("chapter", REPO.chapters())
 def test_honest_notebooks_of_the_repository_are_not_flagged(chapter):
     released = read_notebook(REPO.release_notebook(chapter))
     solution = read_notebook(REPO.source_notebook(chapter))
     notebooks = {"solved": student_submission(REPO, chapter),
                  "untouched": student_submission(REPO, chapter, solved=False)}
-    for exercise, source in _wrong_answers(chapter).items():
-        for i, text in enumerate([source] if isinstance(source, str) else source):
+    for exercise, sources in wrong_answers(chapter).items():
+        for i, text in enumerate(sources):
             notebooks[f"wrong {exercise} #{i}"] = student_submission(
                 REPO, chapter, overrides={exercise: text})
     for name, nb in notebooks.items():
